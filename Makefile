@@ -1,0 +1,45 @@
+# Every target sets itself up: .venv is created and the project installed on first use.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ARGOS_VERSION := 1.11.0
+
+.PHONY: translate test demo lint bench fixture clean
+
+$(BIN)/pipeline: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	# argostranslate without its declared dependencies (stanza, torch, spaCy): see README. pip then
+	# warns that they are missing; that warning is expected and filtered out.
+	$(BIN)/python -m pip install -q --no-deps argostranslate==$(ARGOS_VERSION)
+	set -o pipefail; $(BIN)/python -m pip install -q -e '.[dev]' 2>&1 | { grep -v '^argostranslate .* requires' || true; }
+	touch $@
+
+# The main job: every document under corpora/de, briefings in briefings/ (needs an installed de→en model).
+translate: $(BIN)/pipeline
+	$(BIN)/pipeline run corpora/de --out briefings
+
+# The offline way to see the product: the tiny fixture model, installed into a throw-away packages
+# directory, translates the demo corpus (it knows only those sentences).
+demo: $(BIN)/pipeline
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	export ARGOS_PACKAGES_DIR="$$tmp/packages" XDG_DATA_HOME="$$tmp/data" XDG_CACHE_HOME="$$tmp/cache" && \
+	$(BIN)/pipeline models install --file tests/fixtures/translate-de_en-demo.argosmodel && \
+	$(BIN)/pipeline run corpora/demo/de --out briefings-demo
+
+test: $(BIN)/pipeline
+	$(BIN)/python -m pytest -q
+
+lint: $(BIN)/pipeline
+	$(BIN)/ruff check pipeline tests scripts
+	$(BIN)/ruff format --check pipeline tests scripts
+
+# Rebuilds tests/fixtures/translate-de_en-demo.argosmodel; needs PyTorch (CPU wheel), so it has its own venv.
+fixture: $(BIN)/pipeline
+	test -x .venv-fixture/bin/python || $(PY) -m venv .venv-fixture
+	.venv-fixture/bin/python -m pip install -q torch==2.13.0 'ctranslate2>=4.5,<5' 'sentencepiece>=0.2,<0.3' numpy
+	.venv-fixture/bin/python scripts/build_fixture.py
+
+clean:
+	rm -rf $(VENV) .venv-fixture briefings briefings-demo/*.html briefings-demo/*.md briefings-demo/*.json

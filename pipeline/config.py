@@ -1,0 +1,132 @@
+"""Settings: `configs/default.toml`, overlaid by the file given with `--config`, then by CLI options."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.toml"
+FORMATS = ("md", "html", "json")
+
+
+class ConfigError(Exception):
+    """A config file or option that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class LanguageConfig:
+    source: str
+    target: str
+
+
+@dataclass(frozen=True)
+class TranslateConfig:
+    beam_size: int
+    max_batch_tokens: int
+    inter_threads: int
+    intra_threads: int
+    compute_type: str
+    # Output length cap: max_output_ratio × source tokens + max_output_extra (stops runaway repetition).
+    max_output_ratio: float
+    max_output_extra: int
+    cache: bool
+
+
+@dataclass(frozen=True)
+class SummaryConfig:
+    algorithm: str
+    length: str
+
+
+@dataclass(frozen=True)
+class OutputConfig:
+    formats: list[str]
+
+
+@dataclass(frozen=True)
+class Config:
+    language: LanguageConfig
+    translate: TranslateConfig
+    summary: SummaryConfig
+    output: OutputConfig
+    path: Path
+
+
+_SECTIONS = {
+    "language": LanguageConfig,
+    "translate": TranslateConfig,
+    "summary": SummaryConfig,
+    "output": OutputConfig,
+}
+
+
+def load_config(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """The defaults, overlaid with the keys of `path` (if given), then with `overrides`.
+
+    `overrides` maps "section.key" to a value; None keeps the file's value.
+    """
+    data = _read_toml(DEFAULT_CONFIG)
+    if path is not None:
+        for section, values in _read_toml(path).items():
+            if not isinstance(values, dict):
+                raise ConfigError(f"{path}: {section} must be a [section]")
+            data.setdefault(section, {}).update(values)
+    path = path or DEFAULT_CONFIG
+    for dotted, value in (overrides or {}).items():
+        if value is not None:
+            section, key = dotted.split(".")
+            data.setdefault(section, {})[key] = value
+    unknown = set(data) - set(_SECTIONS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown section [{sorted(unknown)[0]}]")
+    sections = {name: _section(path, name, cls, data.get(name, {})) for name, cls in _SECTIONS.items()}
+    config = Config(path=path, **sections)
+    _validate(path, config)
+    return config
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc}") from None
+
+
+def _section(path: Path, name: str, cls: type, values: dict[str, Any]) -> Any:
+    expected = {f.name: f.type for f in fields(cls)}
+    for key, value in values.items():
+        if key not in expected:
+            raise ConfigError(f"{path}: unknown key {name}.{key}")
+        kind = {"int": int, "float": (int, float), "bool": bool, "str": str, "list[str]": list}[expected[key]]
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise ConfigError(f"{path}: {name}.{key} must be {expected[key]}, got {value!r}")
+    missing = set(expected) - set(values)
+    if missing:
+        raise ConfigError(f"{path}: missing key {name}.{sorted(missing)[0]}")
+    return cls(**values)
+
+
+def _validate(path: Path, config: Config) -> None:
+    from pipeline.summarize import ALGORITHMS, Length
+
+    t = config.translate
+    for key in ("beam_size", "max_batch_tokens"):
+        if getattr(t, key) < 1:
+            raise ConfigError(f"{path}: translate.{key} must be at least 1")
+    if t.max_output_ratio <= 0 or t.max_output_extra < 0:
+        raise ConfigError(f"{path}: translate.max_output_ratio must be > 0 and max_output_extra ≥ 0")
+    if t.inter_threads < 1 or t.intra_threads < 0:
+        raise ConfigError(f"{path}: translate.inter_threads must be ≥ 1 and intra_threads ≥ 0")
+    if config.summary.algorithm not in ALGORITHMS:
+        raise ConfigError(f"{path}: summary.algorithm must be one of {', '.join(ALGORITHMS)}")
+    try:
+        Length.parse(config.summary.length)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: summary.length: {exc}") from None
+    bad = [f for f in config.output.formats if f not in FORMATS]
+    if bad or not config.output.formats:
+        raise ConfigError(f"{path}: output.formats must be a non-empty list of {', '.join(FORMATS)}")

@@ -1,0 +1,97 @@
+"""The one data model that flows through every stage.
+
+Ids are given when a document is read and never change: paragraph ``p3``, its sentences ``p3.s1``,
+``p3.s2``…, and the English sentence translated from ``p3.s2`` is ``p3.s2.en``. Everything later
+(translation, summaries, alignment, rendering) refers to text through these ids, so the English side
+is aligned to the German by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PARAGRAPH_KINDS = ("heading", "caption", "list", "quote", "body")
+
+
+@dataclass
+class Sentence:
+    id: str
+    text: str
+
+
+@dataclass
+class TargetSentence:
+    id: str
+    source_id: str
+    text: str
+
+
+@dataclass
+class Paragraph:
+    id: str
+    kind: str
+    text: str
+    lang: str | None = None
+    lang_confidence: float | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+    # None until translated, and stays None for a paragraph that is passed through untranslated.
+    translation: list[TargetSentence] | None = None
+
+    @property
+    def translated_text(self) -> str | None:
+        if self.translation is None:
+            return None
+        return " ".join(s.text for s in self.translation)
+
+
+@dataclass
+class SummaryItem:
+    sentence_id: str
+    text: str
+    counterpart_id: str | None
+
+
+@dataclass
+class Summary:
+    source: list[SummaryItem]
+    target: list[SummaryItem]
+    algorithm: str
+    length: str
+
+
+@dataclass
+class ModelInfo:
+    """The argos package that produced the translation."""
+
+    package: str
+    version: str
+    from_code: str
+    to_code: str
+    path: str
+
+
+@dataclass
+class Document:
+    path: Path
+    sha256: str
+    paragraphs: list[Paragraph]
+    lang: str | None = None
+    lang_confidence: float | None = None
+    target_lang: str = "en"
+    model: ModelInfo | None = None
+    summary: Summary | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    def sentences(self) -> list[Sentence]:
+        return [s for p in self.paragraphs for s in p.sentences]
+
+    def target_sentences(self) -> list[TargetSentence]:
+        return [t for p in self.paragraphs for t in (p.translation or [])]
+
+    @property
+    def needs_translation(self) -> bool:
+        return self.lang != self.target_lang
