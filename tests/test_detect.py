@@ -1,0 +1,55 @@
+from pathlib import Path
+
+from conftest import SAMPLE_ARTICLE
+
+from pipeline.detect import LanguageDetector, detect_document
+from pipeline.document import Document
+from pipeline.reader import parse_paragraphs, read_document
+
+
+def detected(text: str) -> Document:
+    doc = Document(path=Path("x.md"), sha256="", paragraphs=parse_paragraphs(text))
+    detect_document(doc, LanguageDetector())
+    return doc
+
+
+def test_sample_article_is_german_throughout():
+    doc = read_document(SAMPLE_ARTICLE)
+    detect_document(doc, LanguageDetector())
+    assert doc.lang == "de" and doc.lang_confidence > 0.9
+    assert {p.lang for p in doc.paragraphs} == {"de"}
+
+
+def test_short_headings_and_credits_inherit_document_language():
+    body = (
+        "Der Stadtrat hat am Montag den Haushalt für das kommende Jahr beschlossen und mehr Geld bewilligt."
+    )
+    doc = detected(
+        f"Ciao a tutti\n\n{body}\n\nFoto: John Smith/Reuters via Getty Images\n\nAgenda 2030\n\n{body}"
+    )
+    assert doc.lang == "de"
+    assert [p.lang for p in doc.paragraphs] == ["de"] * 5
+
+
+def test_english_paragraph_in_german_document_is_recognised():
+    german = (
+        "Der Stadtrat hat am Montag den Haushalt für das kommende Jahr beschlossen und mehr Geld bewilligt."
+    )
+    doc = detected(
+        f"{german}\n\n{german}\n\nThe city council approved the budget on Monday and promised more "
+        "money for schools and buses."
+    )
+    assert doc.lang == "de"
+    assert [p.lang for p in doc.paragraphs] == ["de", "de", "en"]
+
+
+def test_detection_is_deterministic():
+    text = "Kurz und knapp: ja."
+    assert {LanguageDetector().detect(text) for _ in range(5)} == {LanguageDetector().detect(text)}
+
+
+def test_candidates_restrict_the_answer():
+    assert LanguageDetector(candidates=("de", "en")).detect("Ciao a tutti, come state oggi?").lang in {
+        "de",
+        "en",
+    }
