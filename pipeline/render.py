@@ -1,0 +1,166 @@
+"""Bilingual briefings of one document (Markdown, HTML, JSON) and the index of a run.
+
+The JSON is the stable interface (``SCHEMA``); the Markdown and HTML templates render that same
+structure, so the three formats cannot disagree about what a document contains.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from pipeline.document import Document, SummaryItem
+
+SCHEMA = "briefing/1"
+LANG_NAMES = {"de": "Deutsch", "en": "English"}
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    name: str  # output file stem: the briefing is <name>.html / <name>.md / <name>.json
+    source_path: str
+    title: str
+    source_lang: str | None
+    status: str  # "ok", "failed", ...
+    paragraphs: int
+    error: str | None = None
+
+
+def document_title(doc: Document) -> str:
+    """The first heading's text, else the file name."""
+    for p in doc.paragraphs:
+        if p.kind == "heading" and p.text.strip():
+            return " ".join(p.text.split())
+    return doc.path.name
+
+
+def briefing_dict(doc: Document) -> dict[str, Any]:
+    model = doc.model
+    summary = doc.summary
+    return {
+        "schema": SCHEMA,
+        "document": {
+            "path": str(doc.path),
+            "sha256": doc.sha256,
+            "source_lang": doc.lang,
+            "target_lang": doc.target_lang,
+            "lang_confidence": doc.lang_confidence,
+        },
+        # The model's path is left out on purpose: it is machine-specific.
+        "model": None
+        if model is None
+        else {
+            "package": model.package,
+            "version": model.version,
+            "from_code": model.from_code,
+            "to_code": model.to_code,
+        },
+        "paragraphs": [
+            {
+                "id": p.id,
+                "kind": p.kind,
+                "source": {
+                    "lang": p.lang,
+                    "text": p.text,
+                    "sentences": [{"id": s.id, "text": s.text} for s in p.sentences],
+                },
+                "target": None
+                if p.translation is None
+                else {
+                    "text": p.translated_text,
+                    "sentences": [
+                        {"id": t.id, "source_id": t.source_id, "text": t.text} for t in p.translation
+                    ],
+                },
+            }
+            for p in doc.paragraphs
+        ],
+        "summary": None
+        if summary is None
+        else {
+            "source": _summary_items(summary.source),
+            "target": _summary_items(summary.target),
+            "algorithm": summary.algorithm,
+            "length": summary.length,
+        },
+    }
+
+
+def _summary_items(items: list[SummaryItem]) -> list[dict[str, Any]]:
+    return [{"sentence_id": i.sentence_id, "text": i.text, "counterpart_id": i.counterpart_id} for i in items]
+
+
+def render_json(doc: Document) -> str:
+    return json.dumps(briefing_dict(doc), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_markdown(doc: Document) -> str:
+    return _env().get_template("briefing.md.j2").render(_context(doc))
+
+
+def render_html(doc: Document) -> str:
+    return _env().get_template("briefing.html.j2").render(_context(doc))
+
+
+def render_index(entries: Sequence[IndexEntry], fmt: str) -> str:
+    if fmt not in ("html", "md"):
+        raise ValueError(f"unknown index format {fmt!r} (expected 'html' or 'md')")
+    return _env().get_template(f"index.{fmt}.j2").render(entries=entries)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
+# At the start of a list item "1. " / "1) " / "-" / "+" would open a nested list or a thematic break.
+_MD_BLOCK_START = re.compile(r"^(\d+(?=[.)](?: |$))|(?=[-+]))")
+
+
+def md_escape(text: object) -> str:
+    """``text`` as inert Markdown on one line: every character that could start emphasis, code, a link,
+    an image, raw HTML, an entity or a table cell is backslash-escaped, and whitespace runs (newlines
+    included) become one space. Bare URLs stay text, but GFM renderers may still autolink them."""
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _MD_BLOCK_START.sub(r"\1\\", text)
+
+
+@pass_context
+def _finalize(context: Context, value: object) -> object:
+    # Markdown gets escape-by-default just like autoescaped HTML: in a .md.j2 template every {{ }} is
+    # document text, and all Markdown syntax is written literally in the template.
+    return md_escape(value) if (context.name or "").endswith(".md.j2") else value
+
+
+@cache
+def _env() -> Environment:
+    return Environment(
+        loader=PackageLoader("pipeline", "templates"),
+        autoescape=select_autoescape(["html.j2"]),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_finalize,
+    )
+
+
+def _lang_name(code: str | None) -> str:
+    return LANG_NAMES.get(code or "", code or "unknown")
+
+
+def _context(doc: Document) -> dict[str, Any]:
+    pairs: dict[str, list[str]] = {}
+    for t in doc.target_sentences():
+        pairs.setdefault(t.source_id, []).append(t.id)
+    return {
+        "b": briefing_dict(doc),
+        "title": document_title(doc),
+        "src_label": _lang_name(doc.lang),
+        "tgt_label": _lang_name(doc.target_lang),
+        # source sentence id -> ids of the sentences translated from it (normally exactly one)
+        "pairs": pairs,
+    }

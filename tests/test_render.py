@@ -1,0 +1,372 @@
+from __future__ import annotations
+
+import json
+import re
+import string
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.document import (
+    Document,
+    ModelInfo,
+    Paragraph,
+    Sentence,
+    Summary,
+    SummaryItem,
+    TargetSentence,
+)
+from pipeline.render import (
+    SCHEMA,
+    IndexEntry,
+    briefing_dict,
+    md_escape,
+    render_html,
+    render_index,
+    render_json,
+    render_markdown,
+)
+
+markdown_it = pytest.importorskip("markdown_it")
+
+SCRIPT = "<script>alert(1)</script>"
+LINK = "[click](javascript:alert(1))"
+IMAGE = "![x](http://evil/x.png)"
+
+
+def _para(pid: str, kind: str, de: list[str], en: list[str] | None, lang: str = "de") -> Paragraph:
+    return Paragraph(
+        id=pid,
+        kind=kind,
+        text=" ".join(de),
+        lang=lang,
+        sentences=[Sentence(f"{pid}.s{i}", t) for i, t in enumerate(de, 1)],
+        translation=None
+        if en is None
+        else [TargetSentence(f"{pid}.s{i}.en", f"{pid}.s{i}", t) for i, t in enumerate(en, 1)],
+    )
+
+
+def _doc() -> Document:
+    return Document(
+        path=Path("corpora/de/bericht.txt"),
+        sha256="ab" * 32,
+        lang="de",
+        lang_confidence=0.99,
+        paragraphs=[
+            _para(
+                "p1", "heading", ["Jahresbericht über Größe & <Gewinn>"], ["Annual report on size & <profit>"]
+            ),
+            _para("p2", "caption", ["Abb. 1: Umsatz | Gewinn"], ["Fig. 1: revenue | profit"]),
+            _para(
+                "p3",
+                "body",
+                [f"Der Umsatz stieg *stark* {SCRIPT}.", f"Siehe {LINK} und {IMAGE}\nneue | Zeile."],
+                [f"Revenue rose *sharply* {SCRIPT}.", f"See {LINK} and {IMAGE}\nnew | line."],
+            ),
+            _para("p4", "body", ["This paragraph is already English | as is."], None, lang="en"),
+        ],
+        model=ModelInfo("translate-de_en", "1.9", "de", "en", "/home/someone/.local/argos/de_en"),
+        summary=Summary(
+            source=[SummaryItem("p3.s1", f"Der Umsatz stieg *stark* {SCRIPT}.", "p3.s1.en")],
+            target=[SummaryItem("p3.s1.en", f"Revenue rose *sharply* {SCRIPT}.", "p3.s1")],
+            algorithm="lexrank",
+            length="short",
+        ),
+    )
+
+
+def _english_doc() -> Document:
+    return Document(
+        path=Path("corpora/de/notes.txt"),
+        sha256="cd" * 32,
+        lang="en",
+        lang_confidence=0.97,
+        paragraphs=[_para("p1", "body", ["Already English.", "Nothing to do."], None, lang="en")],
+        summary=Summary([SummaryItem("p1.s1", "Already English.", None)], [], "lexrank", "short"),
+    )
+
+
+# --- a tiny DOM over html.parser, enough to query the rendered pages --------------------------------
+
+VOID = {"meta", "br", "hr", "img", "input", "link"}
+
+
+@dataclass
+class El:
+    tag: str
+    attrs: dict[str, str | None]
+    children: list[El | str] = field(default_factory=list)
+
+    def iter(self):
+        yield self
+        for c in self.children:
+            if isinstance(c, El):
+                yield from c.iter()
+
+    def find_all(self, tag: str | None = None, cls: str | None = None, attr: str | None = None) -> list[El]:
+        return [
+            e
+            for e in self.iter()
+            if (tag is None or e.tag == tag)
+            and (cls is None or cls in (e.attrs.get("class") or "").split())
+            and (attr is None or attr in e.attrs)
+        ]
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children if not _is_code(c))
+
+
+def _is_code(node: El | str) -> bool:
+    return isinstance(node, El) and node.tag in ("script", "style")
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = El("#root", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag, attrs):
+        el = El(tag, dict(attrs))
+        self.stack[-1].children.append(el)
+        if tag not in VOID:
+            self.stack.append(el)
+
+    def handle_startendtag(self, tag, attrs):
+        self.stack[-1].children.append(El(tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        assert self.stack[-1].tag == tag, f"</{tag}> closes <{self.stack[-1].tag}>"
+        self.stack.pop()
+
+    def handle_data(self, data):
+        self.stack[-1].children.append(data)
+
+
+def parse_html(html: str) -> El:
+    builder = _TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    assert builder.stack == [builder.root], "unclosed elements"
+    return builder.root
+
+
+def md_to_html(md: str) -> str:
+    return markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(md)
+
+
+def unescaped(md: str, char: str) -> int:
+    """How many times ``char`` occurs in ``md`` not backslash-escaped (after an even run of backslashes)."""
+    return len(re.findall(r"(?<!\\)(?:\\\\)*" + re.escape(char), md))
+
+
+# --- JSON ------------------------------------------------------------------------------------------
+
+
+def test_json_structure_and_alignment():
+    doc = _doc()
+    data = json.loads(render_json(doc))
+    assert data == briefing_dict(doc)
+    assert render_json(doc).endswith("}\n") and "Größe" in render_json(doc)
+    assert set(data) == {"schema", "document", "model", "paragraphs", "summary"}
+    assert data["schema"] == SCHEMA
+    assert data["document"] == {
+        "path": "corpora/de/bericht.txt",
+        "sha256": "ab" * 32,
+        "source_lang": "de",
+        "target_lang": "en",
+        "lang_confidence": 0.99,
+    }
+    assert data["model"] == {
+        "package": "translate-de_en",
+        "version": "1.9",
+        "from_code": "de",
+        "to_code": "en",
+    }
+    para = data["paragraphs"][2]
+    assert set(para) == {"id", "kind", "source", "target"}
+    assert set(para["source"]) == {"lang", "text", "sentences"}
+    assert set(para["target"]) == {"text", "sentences"}
+    assert set(para["target"]["sentences"][0]) == {"id", "source_id", "text"}
+    assert data["paragraphs"][3]["target"] is None
+    assert set(data["summary"]) == {"source", "target", "algorithm", "length"}
+    assert data["summary"]["target"][0] == {
+        "sentence_id": "p3.s1.en",
+        "text": f"Revenue rose *sharply* {SCRIPT}.",
+        "counterpart_id": "p3.s1",
+    }
+
+    source_ids = {s["id"] for p in data["paragraphs"] for s in p["source"]["sentences"]}
+    target = [t for p in data["paragraphs"] if p["target"] for t in p["target"]["sentences"]]
+    assert len(target) == 4
+    assert all(t["source_id"] in source_ids for t in target)
+
+
+def test_english_document_has_no_target_side():
+    doc = _english_doc()
+    data = briefing_dict(doc)
+    assert data["model"] is None
+    assert [p["target"] for p in data["paragraphs"]] == [None]
+    assert data["summary"]["target"] == [] and len(data["summary"]["source"]) == 1
+    md = render_markdown(doc)
+    assert "Summary (English)" in md and "(not translated: en)" in md
+    root = parse_html(render_html(doc))
+    assert len(root.find_all(attr="data-pid")) == 1
+    assert len(root.find_all("div", cls="summary")) == 1
+
+
+# --- HTML ------------------------------------------------------------------------------------------
+
+
+def test_html_page_and_rows():
+    doc = _doc()
+    html = render_html(doc)
+    root = parse_html(html)
+    assert root.find_all("html")[0].attrs["lang"] == "de"
+    assert {"charset": "utf-8"} in [m.attrs for m in root.find_all("meta")]
+    assert any(m.attrs.get("name") == "viewport" for m in root.find_all("meta"))
+    assert root.find_all("title")[0].text() == "Jahresbericht über Größe & <Gewinn>"
+    assert not root.find_all(attr="src") and not root.find_all("link"), "no external resources"
+    assert "@media print" in html and "max-width: 700px" in html
+
+    rows = root.find_all(attr="data-pid")
+    assert [r.attrs["data-pid"] for r in rows] == [p.id for p in doc.paragraphs]
+    for row, p in zip(rows, doc.paragraphs, strict=True):
+        assert f"kind-{p.kind}" in row.attrs["class"].split()
+        cells = [c for c in row.children if isinstance(c, El)]
+        assert [c.attrs["class"] for c in cells] == ["cell src", "cell tgt"]
+        assert [c.attrs["lang"] for c in cells] == [p.lang, "en" if p.translation else p.lang]
+        if p.kind == "heading":
+            assert all(c.find_all("h2") for c in cells)
+
+    untranslated = root.find_all(cls="untranslated")
+    assert [r.attrs["data-pid"] for r in untranslated] == ["p4"]
+    assert "not translated: en" in untranslated[0].text()
+
+    summaries = root.find_all("div", cls="summary")
+    assert [s.attrs["lang"] for s in summaries] == ["de", "en"]
+    assert [a.attrs["href"] for s in summaries for a in s.find_all("a")] == ["#p3.s1", "#p3.s1.en"]
+
+
+def test_html_sentence_pairs_point_at_each_other():
+    root = parse_html(render_html(_doc()))
+    de = {s.attrs["id"]: s for c in root.find_all(cls="src") for s in c.find_all("span", cls="s")}
+    en = {s.attrs["id"]: s for c in root.find_all(cls="tgt") for s in c.find_all("span", cls="s")}
+    assert set(de) == {"p1.s1", "p2.s1", "p3.s1", "p3.s2", "p4.s1"}
+    assert set(en) == {"p1.s1.en", "p2.s1.en", "p3.s1.en", "p3.s2.en"}
+    ids = [e.attrs["id"] for e in root.find_all(attr="id")]
+    assert len(ids) == len(set(ids))
+    for sid, span in de.items():
+        if sid == "p4.s1":  # untranslated: nothing to pair with, so no hover target either
+            assert "data-pair" not in span.attrs and "tabindex" not in span.attrs
+            continue
+        assert span.attrs["tabindex"] == "0"
+        assert span.attrs["data-pair"].split() == [f"{sid}.en"]
+    for span in en.values():
+        assert span.attrs["data-pair"] in de and span.attrs["tabindex"] == "0"
+
+
+def test_html_escapes_document_text():
+    html = render_html(_doc())
+    root = parse_html(html)
+    scripts = root.find_all("script")
+    assert len(scripts) == 1 and "alert" not in "".join(scripts[0].children)
+    text = root.text()
+    assert text.count(SCRIPT) == 4  # twice in the body, twice in the summaries
+    assert LINK in text and IMAGE in text and "<profit>" in text
+    assert all(a.attrs["href"].startswith("#") for a in root.find_all("a"))
+
+
+# --- Markdown --------------------------------------------------------------------------------------
+
+
+def test_markdown_layout():
+    doc = _doc()
+    md = render_markdown(doc)
+    lines = md.splitlines()
+    assert lines[0] == r"# Jahresbericht über Größe \& \<Gewinn\>"
+    assert lines[2] == r"Source: corpora/de/bericht.txt · Deutsch → English · Model: translate-de\_en 1.9"
+    assert lines.index("## Summary (Deutsch)") < lines.index("## Summary (English)")
+    table = [line for line in lines if line.startswith("|")]
+    assert table[0] == "| Deutsch | English |"
+    assert len(table) == 2 + len(doc.paragraphs)
+    assert all(unescaped(row, "|") == 3 for row in table), table
+    assert table[2].startswith("| **Jahresbericht") and "| **Annual report" in table[2]
+    assert table[5].endswith(r"| *This paragraph is already English \| as is.* (not translated: en) |")
+    assert md.endswith("|\n")
+
+    rendered = parse_html(md_to_html(md))
+    cells = [[c.text() for c in tr.find_all("td")] for tr in rendered.find_all("tr")[1:]]
+    assert cells[1] == ["Abb. 1: Umsatz | Gewinn", "Fig. 1: revenue | profit"]
+    assert cells[2][1] == f"Revenue rose *sharply* {SCRIPT}. See {LINK} and {IMAGE} new | line."
+    assert rendered.find_all("td")[0].find_all("strong")
+
+
+def test_markdown_injection_is_inert():
+    md = render_markdown(_doc())
+    assert SCRIPT not in md
+    for char in "<>[]`":
+        assert unescaped(md, char) == 0, char
+    rendered = parse_html(md_to_html(md))
+    assert not rendered.find_all("script") and not rendered.find_all("a") and not rendered.find_all("img")
+    assert all("stark" not in e.text() for e in rendered.find_all("em")), "escaped * made no emphasis"
+    text = rendered.text()
+    assert text.count(SCRIPT) == 4 and LINK in text and IMAGE in text
+
+
+INERT_TAGS = {"#root", "h1", "ul", "li", "table", "thead", "tbody", "tr", "th", "td"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=string.printable + "äöüß€—\u00a0", max_size=40))
+def test_md_escape_is_literal_in_any_context(text):
+    escaped = md_escape(text)
+    assert "\n" not in escaped
+    expected = " ".join(text.split())
+    for md, tag in ((f"# {escaped}", "h1"), (f"- {escaped}", "li"), (f"| a |\n| --- |\n| {escaped} |", "td")):
+        root = parse_html(md_to_html(md + "\n"))
+        assert {e.tag for e in root.iter()} <= INERT_TAGS
+        assert root.find_all(tag)[0].text() == expected, md
+
+
+# --- index -----------------------------------------------------------------------------------------
+
+ENTRIES = [
+    IndexEntry("bericht", "corpora/de/bericht.txt", "Jahresbericht", "de", "ok", 12),
+    IndexEntry("a b&<c>", "corpora/de/a b&<c>.txt", "[evil](javascript:x) <b>", None, "ok", 3),
+    IndexEntry("kaputt", "corpora/de/kaputt.pdf", "kaputt.pdf", None, "failed", 0, "<b>boom</b> |\nline 2"),
+]
+
+
+def test_index_html():
+    root = parse_html(render_index(ENTRIES, "html"))
+    rows = root.find_all("tbody")[0].find_all("tr")
+    assert len(rows) == len(ENTRIES)
+    assert [a.attrs["href"] for a in root.find_all("a")] == ["bericht.html", "a%20b%26%3Cc%3E.html"]
+    assert not root.find_all("b"), "titles and errors are escaped"
+    text = root.text()
+    assert "[evil](javascript:x) <b>" in text and "<b>boom</b>" in text and "corpora/de/a b&<c>.txt" in text
+    failed = [c.text() for c in rows[2].find_all("td")]
+    assert failed == ["kaputt.pdf", "corpora/de/kaputt.pdf", "?", "failed", "0", "<b>boom</b> |\nline 2"]
+
+
+def test_index_markdown():
+    md = render_index(ENTRIES, "md")
+    table = [line for line in md.splitlines() if line.startswith("|")]
+    assert len(table) == 2 + len(ENTRIES)
+    assert all(unescaped(row, "|") == 7 for row in table), table
+    root = parse_html(md_to_html(md))
+    assert [a.attrs["href"] for a in root.find_all("a")] == ["bericht.md", "a%20b%26%3Cc%3E.md"]
+    assert not root.find_all("b")
+    assert [a.text() for a in root.find_all("a")] == ["Jahresbericht", "[evil](javascript:x) <b>"]
+    assert root.find_all("tr")[3].find_all("td")[-1].text() == "<b>boom</b> | line 2"
+
+
+def test_index_rejects_unknown_format():
+    with pytest.raises(ValueError, match="pdf"):
+        render_index(ENTRIES, "pdf")
