@@ -16,9 +16,15 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class InputConfig:
+    max_bytes: int
+
+
+@dataclass(frozen=True)
 class LanguageConfig:
     source: str
     target: str
+    candidates: list[str]
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,7 @@ class TranslateConfig:
 class SummaryConfig:
     algorithm: str
     length: str
+    mode: str
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class OutputConfig:
 
 @dataclass(frozen=True)
 class Config:
+    input: InputConfig
     language: LanguageConfig
     translate: TranslateConfig
     summary: SummaryConfig
@@ -55,6 +63,7 @@ class Config:
 
 
 _SECTIONS = {
+    "input": InputConfig,
     "language": LanguageConfig,
     "translate": TranslateConfig,
     "summary": SummaryConfig,
@@ -111,8 +120,17 @@ def _section(path: Path, name: str, cls: type, values: dict[str, Any]) -> Any:
 
 
 def _validate(path: Path, config: Config) -> None:
-    from pipeline.summarize import ALGORITHMS, Length
+    from pipeline.detect import known_languages
+    from pipeline.summarize import ALGORITHMS, MODES, Length
 
+    lang = config.language
+    unknown = sorted(set(lang.candidates) - set(known_languages()))
+    if unknown:
+        raise ConfigError(f"{path}: language.candidates: unknown language code(s) {', '.join(unknown)}")
+    if lang.candidates and not {lang.source, lang.target} <= set(lang.candidates):
+        raise ConfigError(f"{path}: language.candidates must include {lang.source} and {lang.target}")
+    if config.input.max_bytes < 1:
+        raise ConfigError(f"{path}: input.max_bytes must be at least 1")
     t = config.translate
     for key in ("beam_size", "max_batch_tokens"):
         if getattr(t, key) < 1:
@@ -123,6 +141,8 @@ def _validate(path: Path, config: Config) -> None:
         raise ConfigError(f"{path}: translate.inter_threads must be ≥ 1 and intra_threads ≥ 0")
     if config.summary.algorithm not in ALGORITHMS:
         raise ConfigError(f"{path}: summary.algorithm must be one of {', '.join(ALGORITHMS)}")
+    if config.summary.mode not in MODES:
+        raise ConfigError(f"{path}: summary.mode must be one of {', '.join(MODES)}")
     try:
         Length.parse(config.summary.length)
     except ValueError as exc:

@@ -4,6 +4,10 @@ Ids are given when a document is read and never change: paragraph ``p3``, its se
 ``p3.s2``…, and the English sentence translated from ``p3.s2`` is ``p3.s2.en``. Everything later
 (translation, summaries, alignment, rendering) refers to text through these ids, so the English side
 is aligned to the German by construction.
+
+A German document can instead be aligned with an existing English version (``pipeline.align``): then
+``counterpart`` holds that document, whose sentence ids carry the prefix ``en:`` (``en:p2.s1``), and
+``links`` pair the paragraphs of the two; the English sentences have no source sentence.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ class Sentence:
 @dataclass
 class TargetSentence:
     id: str
-    source_id: str
+    source_id: str | None  # None in a document aligned with an existing translation
     text: str
 
 
@@ -58,6 +62,9 @@ class Summary:
     target: list[SummaryItem]
     algorithm: str
     length: str
+    mode: str = "independent"
+    # Share of the English summary translated from the German summary (None without sentence pairs).
+    agreement: float | None = None
 
 
 @dataclass
@@ -71,6 +78,15 @@ class ModelInfo:
     path: str
 
 
+@dataclass(frozen=True)
+class Link:
+    """German paragraphs and the English paragraphs they correspond to (1–1, 2–1, 1–2, 1–0 or 0–1)."""
+
+    source: tuple[str, ...]  # paragraph ids, e.g. ("p3", "p4")
+    target: tuple[str, ...]
+    score: float  # 1 for a sure match, near 0 for a doubtful one (see pipeline.align)
+
+
 @dataclass
 class Document:
     path: Path
@@ -81,6 +97,9 @@ class Document:
     target_lang: str = "en"
     model: ModelInfo | None = None
     summary: Summary | None = None
+    # Set only for a document aligned with an existing translation (see the module docstring).
+    counterpart: Document | None = None
+    links: list[Link] | None = None
 
     @property
     def name(self) -> str:

@@ -1,0 +1,105 @@
+"""A translation cache shared by all runs: SQLite under the user's cache directory.
+
+Entries are keyed by the model (package name and version), the decoding settings and the source
+sentence, so an unchanged corpus re-run translates nothing and another model version re-translates.
+SQLite's WAL mode and a busy timeout make it safe for concurrent processes. A cache is an optimisation:
+a damaged file is moved aside and rebuilt, and a failing cache never fails a translation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS translations (
+    key TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (key, source)
+) WITHOUT ROWID"""
+_CHUNK = 500  # SQLite's limit on bound parameters is 999 in old builds
+
+
+def default_cache_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "pipeline" / "translations.sqlite3"
+
+
+def cache_key(settings: dict) -> str:
+    """One key per model and decoding settings; the source sentence is the second half of the key."""
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:32]
+
+
+class TranslationCache:
+    def __init__(self, path: Path):
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = self._open()
+        except (sqlite3.OperationalError, OSError) as exc:  # locked or unwritable: not damage; leave it be
+            self._disable(exc)
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
+            aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
+            log.warning("translation cache %s is damaged (%s); moved to %s and rebuilt", path, exc, aside)
+            self._close()
+            for suffix in ("", "-wal", "-shm"):
+                damaged = Path(f"{path}{suffix}")
+                if damaged.exists():
+                    damaged.rename(Path(f"{aside}{suffix}"))
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self._db = db
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(_SCHEMA)
+        db.execute("SELECT count(*) FROM (SELECT 1 FROM translations LIMIT 1)").fetchone()
+        return db
+
+    def _close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def get_many(self, key: str, sources: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        if self._db is None:
+            return found
+        try:
+            for start in range(0, len(sources), _CHUNK):
+                chunk = sources[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT source, target FROM translations WHERE key = ? AND source IN ({marks})",
+                    (key, *chunk),
+                )
+                found.update(rows)
+        except sqlite3.DatabaseError as exc:
+            self._disable(exc)
+        return found
+
+    def put_many(self, key: str, pairs: Sequence[tuple[str, str]]) -> None:
+        if self._db is None or not pairs:
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO translations (key, source, target) VALUES (?, ?, ?)",
+                    [(key, source, target) for source, target in pairs],
+                )
+        except sqlite3.DatabaseError as exc:
+            self._disable(exc)
+
+    def _disable(self, exc: Exception) -> None:
+        log.warning("translation cache %s failed (%s); going on without it", self.path, exc)
+        self._close()
+
+    def close(self) -> None:
+        self._close()

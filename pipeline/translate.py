@@ -1,0 +1,138 @@
+"""German→English with an installed argos package, run by CTranslate2 on the pipeline's own sentences.
+
+Sentences are deduplicated, looked up in the translation cache, and the rest are sorted by length and
+cut into token-bounded batches, so CTranslate2 always runs on full batches of similar-length inputs
+(argostranslate's own `translate()` batches per paragraph). Each batch gets an output cap relative to
+its source length.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.cache import TranslationCache, cache_key
+from pipeline.config import TranslateConfig
+from pipeline.document import Document, TargetSentence
+from pipeline.models import model_info
+
+if TYPE_CHECKING:
+    from argostranslate.package import Package
+
+# Longer inputs (a paragraph without punctuation) are translated in pieces of at most this many
+# tokens, cut at word starts, and joined: never truncated.
+MAX_INPUT_TOKENS = 200
+_WORD_START = "▁"  # SentencePiece marks the first piece of a word with U+2581
+_Piece = tuple[int, int, list[str]]
+
+
+class Translator:
+    """One loaded package: its SentencePiece model, its CTranslate2 model, and optionally a cache."""
+
+    def __init__(self, package: Package, settings: TranslateConfig, cache: TranslationCache | None = None):
+        self.path = Path(package.package_path)
+        self.info = model_info(package)
+        self.settings = settings
+        self.cache = cache
+        decoding = {
+            k: v for k, v in asdict(settings).items() if k not in ("inter_threads", "intra_threads", "cache")
+        }
+        self.cache_key = cache_key({"package": self.info.package, "version": self.info.version, **decoding})
+        self.translated_count = 0  # sentences that went through the model (not from the cache)
+
+    # The models load on first use: a re-run that finds everything done or cached never loads them.
+    @cached_property
+    def _sp(self):
+        import sentencepiece
+
+        return sentencepiece.SentencePieceProcessor(model_file=str(self.path / "sentencepiece.model"))
+
+    @cached_property
+    def _ct2(self):
+        import ctranslate2
+
+        return ctranslate2.Translator(
+            str(self.path / "model"),
+            device="cpu",
+            compute_type=self.settings.compute_type,
+            inter_threads=self.settings.inter_threads,
+            intra_threads=self.settings.intra_threads,
+        )
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        """Translate sentences; each distinct one once, cached ones not at all. Order is kept."""
+        unique = [s for s in dict.fromkeys(sentences) if s.strip()]
+        done = self.cache.get_many(self.cache_key, unique) if self.cache else {}
+        todo = [s for s in unique if s not in done]
+        fresh = dict(zip(todo, self._translate_uncached(todo), strict=True))
+        if self.cache:
+            self.cache.put_many(self.cache_key, list(fresh.items()))
+        done.update(fresh)
+        return [done.get(s, "") for s in sentences]
+
+    def _translate_uncached(self, texts: list[str]) -> list[str]:
+        if not texts:
+            return []
+        self.translated_count += len(texts)
+        # (input index, piece index, tokens): a long input comes back as several pieces.
+        pieces = [
+            (i, k, chunk)
+            for i, tokens in enumerate(self._sp.encode(texts, out_type=str))
+            for k, chunk in enumerate(chunk_tokens(tokens))
+        ]
+        pieces.sort(key=lambda piece: len(piece[2]))
+        outputs: list[dict[int, str]] = [{} for _ in texts]
+        for batch in self._batches(pieces):
+            cap = int(self.settings.max_output_ratio * len(batch[-1][2])) + self.settings.max_output_extra
+            results = self._ct2.translate_batch(
+                [tokens for _, _, tokens in batch], beam_size=self.settings.beam_size, max_decoding_length=cap
+            )
+            for (i, k, _), result in zip(batch, results, strict=True):
+                outputs[i][k] = self._sp.decode(result.hypotheses[0])
+        return [" ".join(parts[k] for k in sorted(parts)) for parts in outputs]
+
+    def _batches(self, pieces: list[_Piece]) -> Iterator[list[_Piece]]:
+        """Length-sorted pieces in batches of at most max_batch_tokens (padded) tokens."""
+        batch: list[_Piece] = []
+        for piece in pieces:
+            if batch and len(piece[2]) * (len(batch) + 1) > self.settings.max_batch_tokens:
+                yield batch
+                batch = []
+            batch.append(piece)
+        if batch:
+            yield batch
+
+
+def chunk_tokens(tokens: list[str]) -> list[list[str]]:
+    """Split a token sequence longer than MAX_INPUT_TOKENS at word starts."""
+    if len(tokens) <= MAX_INPUT_TOKENS:
+        return [tokens]
+    chunks, current = [], []
+    for token in tokens:
+        if len(current) >= MAX_INPUT_TOKENS or (
+            token.startswith(_WORD_START) and len(current) >= MAX_INPUT_TOKENS * 3 // 4
+        ):
+            chunks.append(current)
+            current = []
+        current.append(token)
+    return chunks + [current] if current else chunks
+
+
+def translate_documents(docs: Sequence[Document], translator: Translator, source_lang: str) -> None:
+    """Translate every source-language paragraph of these documents together.
+
+    Paragraphs in any other language are left untranslated (translation stays None).
+    """
+    paragraphs = [p for doc in docs if doc.needs_translation for p in doc.paragraphs if p.lang == source_lang]
+    sentences = [s for p in paragraphs for s in p.sentences]
+    english = iter(translator.translate([s.text for s in sentences]))
+    for paragraph in paragraphs:
+        paragraph.translation = [
+            TargetSentence(id=f"{s.id}.en", source_id=s.id, text=next(english)) for s in paragraph.sentences
+        ]
+    for doc in docs:
+        if doc.needs_translation:
+            doc.model = translator.info

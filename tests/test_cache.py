@@ -1,0 +1,130 @@
+"""Translation cache and batching: the fixture model through CTranslate2, a real SQLite file."""
+
+import json
+import logging
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import DEMO, FIXTURE_MODEL, demo_pairs
+
+from pipeline.cache import TranslationCache
+from pipeline.detect import LanguageDetector
+from pipeline.run import prepare
+from pipeline.translate import MAX_INPUT_TOKENS, Translator, chunk_tokens, translate_documents
+
+
+def package_with_version(tmp_path: Path, version: str):
+    """The fixture package unpacked as another version (same weights)."""
+    from argostranslate.package import Package
+
+    with zipfile.ZipFile(FIXTURE_MODEL) as archive:
+        archive.extractall(tmp_path)
+    top = next(p for p in tmp_path.iterdir() if p.is_dir())
+    metadata = json.loads((top / "metadata.json").read_text(encoding="utf-8"))
+    (top / "metadata.json").write_text(json.dumps({**metadata, "package_version": version}), encoding="utf-8")
+    return Package(top)
+
+
+def test_batching_across_documents_equals_one_by_one(config, translator):
+    detector = LanguageDetector()
+    together = [prepare(path, detector, config) for path in sorted((DEMO / "de").glob("*.md"))]
+    alone = [prepare(path, detector, config) for path in sorted((DEMO / "de").glob("*.md"))]
+    translate_documents(together, translator, "de")
+    for doc in alone:
+        translate_documents([doc], translator, "de")
+    assert [[p.translated_text for p in d.paragraphs] for d in together] == [
+        [p.translated_text for p in d.paragraphs] for d in alone
+    ]
+
+
+def test_cache_hits_return_identical_text_and_translate_nothing(tmp_path, installed_model, config):
+    cache = TranslationCache(tmp_path / "cache.sqlite3")
+    sources = [de for de, _ in demo_pairs()]
+    first = Translator(installed_model, config.translate, cache)
+    cold = first.translate(sources)
+    second = Translator(installed_model, config.translate, cache)
+    assert second.translate(sources) == cold
+    assert first.translated_count == len(set(sources)) and second.translated_count == 0
+
+
+def test_cache_is_keyed_by_model_version(tmp_path, config):
+    cache = TranslationCache(tmp_path / "cache.sqlite3")
+    sources = [de for de, _ in demo_pairs()[:5]]
+    v1 = Translator(package_with_version(tmp_path / "v1", "1.0"), config.translate, cache)
+    v2 = Translator(package_with_version(tmp_path / "v2", "1.1"), config.translate, cache)
+    v1_again = Translator(package_with_version(tmp_path / "v1b", "1.0"), config.translate, cache)
+    v1.translate(sources), v2.translate(sources), v1_again.translate(sources)
+    assert (v1.translated_count, v2.translated_count, v1_again.translated_count) == (5, 5, 0)
+
+
+def test_cache_is_keyed_by_decoding_settings(tmp_path, installed_model, config):
+    from dataclasses import replace
+
+    cache = TranslationCache(tmp_path / "cache.sqlite3")
+    sources = [de for de, _ in demo_pairs()[:3]]
+    Translator(installed_model, config.translate, cache).translate(sources)
+    greedy = Translator(installed_model, replace(config.translate, beam_size=1), cache)
+    greedy.translate(sources)
+    assert greedy.translated_count == 3
+
+
+def test_corrupt_cache_is_moved_aside_and_rebuilt(tmp_path, installed_model, config, caplog):
+    path = tmp_path / "cache.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with caplog.at_level(logging.WARNING):
+        cache = TranslationCache(path)
+    assert "damaged" in caplog.text
+    assert list(tmp_path.glob("cache.sqlite3.corrupt-*"))
+    (de, en), *_ = demo_pairs()
+    assert Translator(installed_model, config.translate, cache).translate([de]) == [en]
+    assert TranslationCache(path).get_many(Translator(installed_model, config.translate).cache_key, [de]) == {
+        de: en
+    }
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from pipeline.cache import TranslationCache
+cache = TranslationCache(Path(sys.argv[1]))
+tag = sys.argv[2]
+for round in range(20):
+    cache.put_many("k", [(f"{tag}-{round}-{i}", f"t-{tag}-{round}-{i}") for i in range(100)])
+    assert cache.get_many("k", [f"{tag}-{round}-0"]) == {f"{tag}-{round}-0": f"t-{tag}-{round}-0"}
+"""
+
+
+def test_two_processes_share_one_cache_safely(tmp_path):
+    path = tmp_path / "cache.sqlite3"
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), tag], stderr=subprocess.PIPE)
+        for tag in ("a", "b")
+    ]
+    for writer in writers:
+        assert writer.wait(timeout=60) == 0, writer.stderr.read().decode()
+    keys = [f"{tag}-{r}-{i}" for tag in ("a", "b") for r in range(20) for i in range(100)]
+    assert len(TranslationCache(path).get_many("k", keys)) == 4000
+
+
+def test_long_input_is_cut_into_pieces_at_word_starts_losing_nothing(translator):
+    words = " ".join(de.rstrip(".") for de, _ in demo_pairs()) * 5  # thousands of tokens, no sentence end
+    tokens = translator._sp.encode(words, out_type=str)
+    pieces = chunk_tokens(tokens)
+    assert len(pieces) > 5 and all(len(p) <= MAX_INPUT_TOKENS for p in pieces)
+    assert [t for p in pieces for t in p] == tokens
+    assert all(p[0].startswith("▁") for p in pieces)
+    assert translator.translate([words])[0].strip()
+
+
+@pytest.mark.parametrize("cap", [1, 3])
+def test_output_cap_limits_length(installed_model, config, cap):
+    from dataclasses import replace
+
+    capped = Translator(
+        installed_model, replace(config.translate, max_output_ratio=0.01, max_output_extra=cap)
+    )
+    (de, en), *_ = demo_pairs()
+    assert len(capped.translate([de])[0].split()) <= cap < len(en.split())
