@@ -1,0 +1,378 @@
+"""Command line: a thin shell over the library (pipeline.run and the stage modules).
+
+Heavy modules (CTranslate2, sumy, langdetect, argostranslate) are imported inside the commands so that
+`pipeline --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_MODEL, EXIT_LOCKED = 0, 1, 2, 3, 4
+
+app = typer.Typer(
+    help="Offline German→English translation and bilingual summary briefings.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rich's help formatter costs ~0.2 s of start-up
+)
+models_app = typer.Typer(
+    help="List and install argos translation packages.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(models_app, name="models")
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="TOML config (default: configs/default.toml).")
+]
+AlgorithmOption = Annotated[str | None, typer.Option(help="lexrank, lsa, textrank, luhn or lead.")]
+SummaryModeOption = Annotated[
+    str | None,
+    typer.Option("--summary", help="independent (each language on its own) or parallel (one set of pairs)."),
+]
+LengthOption = Annotated[str | None, typer.Option(help='Summary length: sentences ("3") or ratio ("20%").')]
+FileArgument = Annotated[Path, typer.Argument(help="A document: .txt, .md, .html or .docx.")]
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn the library's errors into one clear line and the documented exit code, never a traceback."""
+    from pipeline.config import ConfigError
+    from pipeline.models import ModelError, NoModelError
+    from pipeline.reader import InputError
+
+    try:
+        yield
+    except ConfigError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    except NoModelError as exc:
+        raise _fail(str(exc), EXIT_NO_MODEL) from None
+    except (ModelError, InputError) as exc:
+        raise _fail(str(exc), EXIT_FAILED) from None
+
+
+def _config(path: Path | None, **overrides):
+    from pipeline.config import load_config
+
+    return load_config(path, overrides)
+
+
+def _prepared(file: Path, config):
+    from pipeline.detect import LanguageDetector
+    from pipeline.run import prepare
+
+    return prepare(file, LanguageDetector(config.language.candidates), config)
+
+
+@app.command()
+def run(
+    inputs: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders (default: corpora/de).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory.")] = Path("briefings"),
+    config: ConfigOption = None,
+    algorithm: AlgorithmOption = None,
+    length: LengthOption = None,
+    summary: SummaryModeOption = None,
+    beam_size: Annotated[int | None, typer.Option(help="Beam size for decoding.")] = None,
+    formats: Annotated[str | None, typer.Option("--formats", help="Comma-separated: md,html,json.")] = None,
+    cache: Annotated[
+        bool | None, typer.Option("--cache/--no-cache", help="Reuse earlier translations.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Redo every input, changed or not.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove briefings whose input was deleted.")] = False,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Wait for another run on --out to finish instead of exiting 4.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print errors only.")] = False,
+    log_json: Annotated[
+        bool, typer.Option("--log-json", help="One JSON object per document on stdout.")
+    ] = False,
+) -> None:
+    """Translate and summarize documents into bilingual briefings (the batch job).
+
+    Unchanged inputs are skipped (see the manifest in the output directory). Exit codes: 0 all good,
+    1 some documents failed, 2 usage or config error, 3 no model, 4 output directory locked,
+    130/143 stopped by SIGINT/SIGTERM.
+    """
+    from pipeline.run import Interrupted, LockedError
+    from pipeline.run import run as run_pipeline
+
+    with _errors():
+        cfg = _config(
+            config,
+            **{
+                "summary.algorithm": algorithm,
+                "summary.length": length,
+                "summary.mode": summary,
+                "translate.beam_size": beam_size,
+                "translate.cache": cache,
+                "output.formats": formats.split(",") if formats else None,
+            },
+        )
+        with _Progress(quiet, log_json) as progress:
+            try:
+                report = run_pipeline(
+                    inputs or [Path("corpora/de")],
+                    out,
+                    cfg,
+                    on_document=progress.document,
+                    force=force,
+                    prune=prune,
+                    wait=wait,
+                )
+            except LockedError as exc:
+                raise _fail(f"{exc} (use --wait to wait for it)", EXIT_LOCKED) from None
+            except Interrupted as exc:
+                raise _fail(str(exc), 128 + exc.signum) from None
+    if not quiet:
+        summary = (
+            f"{report.count('ok')} written, {report.count('skipped')} unchanged, "
+            f"{report.count('failed')} failed → {out}/"
+        )
+        if report.deleted:
+            verb = "removed" if prune else "kept (use --prune to remove)"
+            summary += f"; {len(report.deleted)} briefing(s) of deleted inputs {verb}"
+        typer.echo(summary, err=log_json)
+    if report.failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+class _Progress:
+    """Per-document feedback: a progress bar on a terminal, plain lines in logs, or JSON lines."""
+
+    def __init__(self, quiet: bool, log_json: bool):
+        self.quiet, self.log_json = quiet, log_json
+        self.bar = None
+        if not (quiet or log_json) and sys.stderr.isatty():
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+            self.task = self.bar.add_task("translating", total=None)
+
+    def __enter__(self):
+        if self.bar:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        if self.bar:
+            self.bar.stop()
+
+    def document(self, result) -> None:
+        if self.log_json:
+            typer.echo(json.dumps(result.log_record(), ensure_ascii=False))
+        elif result.status == "failed":
+            typer.echo(f"FAILED  {result.error}", err=True)
+        elif self.bar:
+            self.bar.advance(self.task)
+        elif not self.quiet:
+            typer.echo(f"{result.status:<8}{result.source} → {result.name}")
+
+
+@app.command()
+def detect(
+    file: FileArgument,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Detect the language of a document and of each paragraph."""
+    from pipeline.detect import LanguageDetector, detect_document
+    from pipeline.reader import read_document
+
+    with _errors():
+        cfg = _config(config)
+        doc = read_document(file, max_bytes=cfg.input.max_bytes)
+        detect_document(doc, LanguageDetector(cfg.language.candidates))
+    result = {
+        "document": {"lang": doc.lang, "confidence": doc.lang_confidence},
+        "paragraphs": [
+            {"id": p.id, "lang": p.lang, "confidence": p.lang_confidence, "kind": p.kind}
+            for p in doc.paragraphs
+        ],
+    }
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"document: {doc.lang} ({doc.lang_confidence:.2f})")
+    for p in result["paragraphs"]:
+        typer.echo(f"{p['id']:>5}  {p['lang']}  {p['kind']:<8} {p['confidence']:.2f}")
+
+
+@app.command()
+def split(
+    file: FileArgument, lang: Annotated[str, typer.Option(help="Language of the text.")] = "de"
+) -> None:
+    """Split a document into sentences, one per line with its id."""
+    from pipeline.reader import read_document
+    from pipeline.split import split_document
+
+    with _errors():
+        doc = read_document(file)
+    for paragraph in doc.paragraphs:
+        paragraph.lang = lang
+    split_document(doc)
+    for sentence in doc.sentences():
+        typer.echo(f"{sentence.id}\t{sentence.text}")
+
+
+@app.command()
+def translate(
+    file: FileArgument,
+    config: ConfigOption = None,
+    beam_size: Annotated[int | None, typer.Option(help="Beam size for decoding.")] = None,
+) -> None:
+    """Translate a document and print the English text, paragraph by paragraph."""
+    from pipeline.run import load_translator
+    from pipeline.translate import translate_documents
+
+    with _errors():
+        cfg = _config(config, **{"translate.beam_size": beam_size})
+        translator = load_translator(cfg)
+        doc = _prepared(file, cfg)
+        translate_documents([doc], translator, cfg.language.source)
+    typer.echo("\n\n".join(p.translated_text or p.text for p in doc.paragraphs))
+
+
+@app.command()
+def summarize(
+    file: FileArgument,
+    lang: Annotated[str, typer.Option(help="Summary language: de (original) or en (translated).")] = "de",
+    config: ConfigOption = None,
+    algorithm: AlgorithmOption = None,
+    length: LengthOption = None,
+    summary: SummaryModeOption = None,
+) -> None:
+    """Print an extractive summary of a document in German or English."""
+    from pipeline.run import load_translator
+    from pipeline.summarize import Length, summarize_document
+    from pipeline.translate import translate_documents
+
+    with _errors():
+        cfg = _config(
+            config, **{"summary.algorithm": algorithm, "summary.length": length, "summary.mode": summary}
+        )
+        if lang not in (cfg.language.source, cfg.language.target):
+            raise _fail(f"--lang must be {cfg.language.source} or {cfg.language.target}", EXIT_USAGE)
+        translator = load_translator(cfg) if lang == cfg.language.target else None
+        doc = _prepared(file, cfg)
+        if translator and doc.needs_translation:
+            translate_documents([doc], translator, cfg.language.source)
+        summarize_document(doc, cfg.summary.algorithm, Length.parse(cfg.summary.length), cfg.summary.mode)
+    side = doc.summary.source if lang == doc.lang else doc.summary.target
+    for item in side:
+        typer.echo(item.text)
+
+
+@app.command()
+def align(
+    de_file: Annotated[Path, typer.Argument(metavar="DE_FILE", help="The German document.")],
+    en_file: Annotated[Path, typer.Argument(metavar="EN_FILE", help="Its existing English version.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the paragraph links as JSON.")] = False,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory for the briefing.")] = Path(
+        "briefings"
+    ),
+    config: ConfigOption = None,
+    algorithm: AlgorithmOption = None,
+    length: LengthOption = None,
+) -> None:
+    """Align an existing German document with its English version, paragraph by paragraph.
+
+    Handles merged, split and omitted paragraphs. Uses the installed de→en model when there is one
+    (machine translation compared with chrF), else paragraph lengths and shared anchors alone.
+    """
+    from pipeline.align import align_paragraphs, aligned_document, links_json
+    from pipeline.models import NoModelError
+    from pipeline.run import load_translator, safe_name, write_briefing
+    from pipeline.summarize import Length, summarize_document
+
+    with _errors():
+        cfg = _config(config, **{"summary.algorithm": algorithm, "summary.length": length})
+        source, target = _prepared(de_file, cfg), _prepared(en_file, cfg)
+        for doc, lang in ((source, cfg.language.source), (target, cfg.language.target)):
+            if doc.lang != lang:
+                raise _fail(f"{doc.path}: expected a {lang} document, detected {doc.lang}", EXIT_USAGE)
+        try:
+            translator = load_translator(cfg)
+        except NoModelError:
+            translator = None
+        links = align_paragraphs(source, target, translator)
+        if as_json:
+            typer.echo(json.dumps(links_json(links), ensure_ascii=False, indent=2))
+            return
+        doc = aligned_document(source, target, links)
+        summarize_document(doc, cfg.summary.algorithm, Length.parse(cfg.summary.length), cfg.summary.mode)
+        name = safe_name(de_file.stem)
+        write_briefing(doc, out, name, cfg.output.formats)
+    typer.echo(f"{len(links)} links ({'with' if translator else 'without'} a model) → {out}/{name}.*")
+
+
+@app.command("eval")
+def evaluate(
+    hyp: Annotated[
+        Path, typer.Argument(metavar="HYP", help="Translation: a file, a folder or briefing JSON.")
+    ],
+    ref: Annotated[Path, typer.Argument(metavar="REF", help="Reference translation: a file or a folder.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Score a translation against a reference: BLEU and chrF per document and for the corpus."""
+    from pipeline.evaluate import EvalError, format_table, report_json
+    from pipeline.evaluate import evaluate as evaluate_translation
+
+    try:
+        report = evaluate_translation(hyp, ref)
+    except EvalError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    typer.echo(
+        json.dumps(report_json(report), ensure_ascii=False, indent=2) if as_json else format_table(report)
+    )
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """List installed translation packages."""
+    from pipeline.models import installed_packages, model_info, packages_dir
+
+    packages = installed_packages()
+    if not packages:
+        typer.echo(f"No packages installed in {packages_dir()}")
+    for pkg in packages:
+        info = model_info(pkg)
+        typer.echo(f"{info.from_code}→{info.to_code}  {info.package} {info.version}  {info.path}")
+
+
+@models_app.command("install")
+def models_install(
+    from_code: Annotated[str | None, typer.Argument(help="Source language, e.g. de.")] = None,
+    to_code: Annotated[str | None, typer.Argument(help="Target language, e.g. en.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Install a local .argosmodel file.")] = None,
+) -> None:
+    """Install a package from a local .argosmodel file, or download one from the argos index."""
+    from pipeline.models import install_file, install_from_index, model_info
+
+    if (file is None) == (from_code is None or to_code is None):
+        raise _fail("give either --file PATH or FROM TO (e.g. `pipeline models install de en`)", EXIT_USAGE)
+    with _errors():
+        pkg = install_file(file) if file else install_from_index(from_code, to_code)
+    info = model_info(pkg)
+    typer.echo(f"installed {info.package} {info.version} ({info.from_code}→{info.to_code}) in {info.path}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

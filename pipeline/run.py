@@ -1,0 +1,397 @@
+"""The batch job as a library call: inputs → briefings in an output directory.
+
+Stages per document: read → detect → split → translate → summarize → render. Documents go through in
+groups so translation batches the sentences of many documents at once while memory stays bounded.
+
+Made for cron and systemd timers over folders other people fill: one run at a time per output
+directory (a file lock), unchanged inputs skipped (the manifest), every file written atomically, a bad
+document recorded while the others go on, and SIGINT/SIGTERM honoured after the current document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import signal
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pipeline.config import Config
+from pipeline.detect import LanguageDetector, detect_document
+from pipeline.document import Document
+from pipeline.fileio import write_atomic
+from pipeline.manifest import Entry, Manifest
+from pipeline.reader import SUPPORTED_SUFFIXES, InputError, read_document
+from pipeline.render import (
+    IndexEntry,
+    document_title,
+    render_html,
+    render_index,
+    render_json,
+    render_markdown,
+)
+from pipeline.split import split_document
+from pipeline.summarize import Length, summarize_document
+
+DOCUMENTS_PER_BATCH = 32
+RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}
+LOCK_NAME = ".pipeline.lock"
+
+
+class LockedError(Exception):
+    """Another run holds the output directory."""
+
+
+class Interrupted(Exception):
+    """SIGINT or SIGTERM arrived; the run stopped cleanly after the current document."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"stopped by {signal.Signals(signum).name} after the current document")
+        self.signum = signum
+
+
+@dataclass
+class DocumentResult:
+    """What a run reports about one input (not the document itself: memory stays flat)."""
+
+    source: Path
+    name: str
+    status: str  # "ok", "failed" or "skipped" (unchanged since the last run)
+    error: str | None = None
+    seconds: float = 0.0
+    sentences: int = 0
+
+    def log_record(self) -> dict:
+        record = asdict(self)
+        record["source"] = str(self.source)
+        record["seconds"] = round(self.seconds, 3)
+        return record
+
+
+@dataclass
+class RunReport:
+    out_dir: Path
+    results: list[DocumentResult] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)  # sources of earlier briefings whose input is gone
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def failed(self) -> list[DocumentResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    name: str  # output file stem, unique within the run
+
+
+def load_translator(config: Config):
+    """The installed package for the configured pair, with the shared cache if enabled.
+
+    Raises NoModelError when no package is installed: callers do this before any other work.
+    """
+    from pipeline.cache import TranslationCache, default_cache_path
+    from pipeline.models import find_package
+    from pipeline.translate import Translator
+
+    package = find_package(config.language.source, config.language.target)
+    cache = TranslationCache(default_cache_path()) if config.translate.cache else None
+    return Translator(package, config.translate, cache)
+
+
+def collect_sources(inputs: Sequence[Path]) -> list[Source]:
+    """Supported files named directly or found under directories, each with a unique output name.
+
+    Symbolic links are not followed into directories (no loops); a link named like a document is kept,
+    so that a broken one is reported rather than silently ignored.
+    """
+    files: list[tuple[Path, Path]] = []  # (file, the input it came from)
+    for given in inputs:
+        if given.is_dir():
+            for folder, dirs, names in os.walk(given):
+                dirs.sort()
+                files.extend(
+                    (Path(folder) / n, given)
+                    for n in sorted(names)
+                    if Path(n).suffix.lower() in SUPPORTED_SUFFIXES
+                )
+        elif given.is_file() or given.is_symlink():
+            files.append((given, given.parent))
+        else:
+            raise InputError(f"{given}: no such file or directory")
+    sources, taken = [], set()
+    for path, root in files:
+        relative = path.relative_to(root).with_suffix("")
+        name = safe_name("--".join(relative.parts))
+        if name in taken:
+            name = safe_name(f"{name}-{path.suffix.lstrip('.')}")
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        sources.append(Source(path, name))
+    return sources
+
+
+def safe_name(text: str) -> str:
+    """A file stem that stays inside the output directory, whatever the input file was called."""
+    text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"[^\w.-]+", "_", text).strip("._") or "document"
+    return text[:120]
+
+
+def prepare(path: Path, detector: LanguageDetector, config: Config) -> Document:
+    """Read, detect and split one document; refuse languages the pipeline cannot handle."""
+    doc = read_document(path, max_bytes=config.input.max_bytes)
+    doc.target_lang = config.language.target
+    detect_document(doc, detector)
+    if doc.lang not in (config.language.source, config.language.target):
+        raise InputError(
+            f"{path}: document language is {doc.lang or 'unknown'}; this pipeline handles "
+            f"{config.language.source} (translated) and {config.language.target} (summarized)"
+        )
+    split_document(doc)
+    return doc
+
+
+def config_fingerprint(config: Config) -> str:
+    """What the briefings depend on; threads, cache and input limits do not change a briefing."""
+    relevant = asdict(config)
+    for key in ("path", "input"):
+        relevant.pop(key)
+    for key in ("inter_threads", "intra_threads", "cache"):
+        relevant["translate"].pop(key)
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError:
+        return None  # the reader reports the problem
+
+
+def run(
+    inputs: Sequence[Path],
+    out_dir: Path,
+    config: Config,
+    translator=None,
+    on_document: Callable[[DocumentResult], None] | None = None,
+    force: bool = False,
+    prune: bool = False,
+    wait: bool = False,
+) -> RunReport:
+    """Translate, summarize and render every changed input; one bad document never stops the others.
+
+    Raises NoModelError (no package installed) and InputError (an input path that does not exist) before
+    any work, LockedError when another run holds `out_dir`, Interrupted after SIGINT/SIGTERM.
+    """
+    translator = translator or load_translator(config)
+    sources = collect_sources(inputs)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with _locked(out_dir, wait), _stop_signals() as stop:
+        for leftover in out_dir.glob(".*.tmp"):  # from a run that was killed mid-write
+            leftover.unlink(missing_ok=True)
+        batch = _Batch(out_dir, config, translator, Manifest(out_dir), RunReport(out_dir), on_document, stop)
+        todo = []
+        for source in sources:
+            sha256 = _file_sha256(source.path)
+            if not force and sha256 and batch.is_current(source, sha256):
+                batch.record(DocumentResult(source.path, source.name, "skipped"))
+            else:
+                todo.append((source, sha256))
+        try:
+            for start in range(0, len(todo), DOCUMENTS_PER_BATCH):
+                batch.process(todo[start : start + DOCUMENTS_PER_BATCH])
+        finally:
+            batch.report.deleted = _forget_deleted(batch.manifest, sources, out_dir, prune)
+            batch.manifest.save()
+            write_index(out_dir, batch.manifest, {s.name for s in sources}, config.output.formats)
+    return batch.report
+
+
+@dataclass
+class _Batch:
+    """The state of one run while it works through groups of documents."""
+
+    out_dir: Path
+    config: Config
+    translator: object
+    manifest: Manifest
+    report: RunReport
+    on_document: Callable[[DocumentResult], None] | None
+    stop: _StopFlag
+
+    def __post_init__(self):
+        self.fingerprint = (
+            config_fingerprint(self.config),
+            f"{self.translator.info.package}@{self.translator.info.version}",
+        )
+        self.detector = LanguageDetector(self.config.language.candidates)
+        self.length = Length.parse(self.config.summary.length)
+
+    def is_current(self, source: Source, sha256: str) -> bool:
+        return self.manifest.is_current(
+            source.name, str(source.path), sha256, *self.fingerprint, self.out_dir
+        )
+
+    def process(self, group: list[tuple[Source, str | None]]) -> None:
+        prepared: list[tuple[Source, str | None, Document, float]] = []
+        for source, sha256 in group:
+            started = time.perf_counter()
+            try:
+                doc = prepare(source.path, self.detector, self.config)
+                prepared.append((source, sha256, doc, time.perf_counter() - started))
+            except Exception as exc:  # noqa: BLE001 — one document's failure is recorded, the batch goes on
+                self.fail(source, sha256, exc, time.perf_counter() - started)
+        started = time.perf_counter()
+        prepared = self._translate(prepared)
+        translate_seconds = time.perf_counter() - started
+        total_sentences = sum(len(doc.sentences()) for _, _, doc, _ in prepared) or 1
+        for source, sha256, doc, seconds in prepared:
+            if self.stop.is_set():
+                raise Interrupted(self.stop.signum)
+            started = time.perf_counter()
+            sentences = len(doc.sentences())
+            try:
+                summarize_document(doc, self.config.summary.algorithm, self.length, self.config.summary.mode)
+                outputs = write_briefing(doc, self.out_dir, source.name, self.config.output.formats)
+            except Exception as exc:  # noqa: BLE001
+                self.fail(source, sha256, exc, seconds)
+                continue
+            self.manifest.entries[source.name] = Entry(
+                str(source.path),
+                sha256 or doc.sha256,
+                *self.fingerprint,
+                "ok",
+                tuple(outputs),
+                title=document_title(doc),
+                lang=doc.lang,
+                paragraphs=len(doc.paragraphs),
+            )
+            seconds += translate_seconds * sentences / total_sentences + time.perf_counter() - started
+            self.record(DocumentResult(source.path, source.name, "ok", None, seconds, sentences))
+        self.manifest.save()
+
+    def _translate(self, prepared):
+        """All documents of the group in one batch; if that fails, one by one to isolate the culprit."""
+        from pipeline.translate import translate_documents
+
+        source_lang = self.config.language.source
+        try:
+            translate_documents([doc for _, _, doc, _ in prepared], self.translator, source_lang)
+            return prepared
+        except Exception:  # noqa: BLE001
+            survivors = []
+            for item in prepared:
+                try:
+                    translate_documents([item[2]], self.translator, source_lang)
+                    survivors.append(item)
+                except Exception as exc:  # noqa: BLE001
+                    self.fail(item[0], item[1], exc, item[3])
+            return survivors
+
+    def fail(self, source: Source, sha256: str | None, exc: Exception, seconds: float) -> None:
+        if isinstance(exc, InputError):
+            message = str(exc)
+        else:
+            message = f"{source.path}: internal error: {type(exc).__name__}: {exc}"
+        self.manifest.entries[source.name] = Entry(
+            str(source.path), sha256 or "", *self.fingerprint, "failed", error=message
+        )
+        self.record(DocumentResult(source.path, source.name, "failed", message, seconds))
+
+    def record(self, result: DocumentResult) -> None:
+        self.report.results.append(result)
+        if self.on_document:
+            self.on_document(result)
+
+
+def _forget_deleted(manifest: Manifest, sources: Sequence[Source], out_dir: Path, prune: bool) -> list[str]:
+    """Entries whose input was not seen in this run; with prune, their briefings are removed."""
+    current = {s.name for s in sources}
+    gone = sorted(name for name in manifest.entries if name not in current)
+    deleted = [manifest.entries[name].source for name in gone]
+    if prune:
+        for name in gone:
+            for output in manifest.entries.pop(name).outputs:
+                (out_dir / output).unlink(missing_ok=True)
+    return deleted
+
+
+def write_briefing(doc: Document, out_dir: Path, name: str, formats: Sequence[str]) -> list[str]:
+    outputs = [f"{name}.{fmt}" for fmt in formats]
+    for fmt, output in zip(formats, outputs, strict=True):
+        write_atomic(out_dir / output, RENDERERS[fmt](doc))
+    return outputs
+
+
+def write_index(out_dir: Path, manifest: Manifest, current: set[str], formats: Sequence[str]) -> None:
+    """index.html / index.md: every briefing in the directory, and the inputs that failed."""
+    entries = [
+        IndexEntry(
+            name=name,
+            source_path=e.source,
+            title=e.title,
+            source_lang=e.lang,
+            status=e.status if name in current else "source deleted",
+            paragraphs=e.paragraphs,
+            error=e.error,
+        )
+        for name, e in sorted(manifest.entries.items())
+    ]
+    for fmt in ("md", "html"):
+        if fmt in formats:
+            write_atomic(out_dir / f"index.{fmt}", render_index(entries, fmt))
+
+
+@contextmanager
+def _locked(out_dir: Path, wait: bool) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(out_dir / LOCK_NAME)
+    try:
+        lock.acquire(timeout=-1 if wait else 0)
+    except Timeout:
+        raise LockedError(f"{out_dir}: another pipeline run is using this output directory") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+class _StopFlag(threading.Event):
+    signum = signal.SIGINT
+
+
+@contextmanager
+def _stop_signals() -> Iterator[_StopFlag]:
+    """SIGINT/SIGTERM set a flag that the run checks between documents (main thread only)."""
+    stop = _StopFlag()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handler(signum, frame):
+        stop.signum = signum
+        stop.set()
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)

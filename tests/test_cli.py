@@ -1,0 +1,138 @@
+"""The command line as users and scheduled jobs run it: real subprocesses, real exit codes."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import DEMO, FIXTURE_MODEL, ROOT, SAMPLE_ARTICLE
+
+
+def cli(*args, packages=None, cwd=ROOT):
+    env = dict(os.environ)
+    if packages is not None:
+        env["ARGOS_PACKAGES_DIR"] = str(packages)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["run"],
+        ["detect"],
+        ["split"],
+        ["translate"],
+        ["summarize"],
+        ["models"],
+        ["models", "list"],
+        ["models", "install"],
+    ],
+)
+def test_every_command_has_help(command):
+    result = cli(*command, "--help")
+    assert result.returncode == 0 and "Usage" in result.stdout
+
+
+def test_run_without_model_stops_before_any_work_with_exit_3(tmp_path):
+    out = tmp_path / "out"
+    result = cli("run", DEMO / "de", "--out", out, packages=tmp_path / "empty")
+    assert result.returncode == 3
+    assert "pipeline models install de en" in result.stderr and "--file" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+def test_install_fixture_then_run_writes_briefings(tmp_path):
+    packages = tmp_path / "packages"
+    installed = cli("models", "install", "--file", FIXTURE_MODEL, packages=packages)
+    assert installed.returncode == 0, installed.stderr
+    assert "translate-de_en-demo" in cli("models", "list", packages=packages).stdout
+    result = cli(
+        "run", DEMO / "de" / "wetter.md", "--out", tmp_path / "out", "--formats", "json", packages=packages
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        json.loads((tmp_path / "out" / "wetter.json").read_text(encoding="utf-8"))["schema"] == "briefing/1"
+    )
+
+
+def test_install_refuses_a_non_package_file(tmp_path):
+    bogus = tmp_path / "model.argosmodel"
+    bogus.write_text("not a zip", encoding="utf-8")
+    result = cli("models", "install", "--file", bogus, packages=tmp_path / "packages")
+    assert result.returncode == 1
+    assert str(bogus) in result.stderr and "not a zip archive" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_detect_json_output():
+    result = cli("detect", SAMPLE_ARTICLE, "--json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert data["document"]["lang"] == "de" and 0 < data["document"]["confidence"] <= 1
+    assert data["paragraphs"][0] == {**data["paragraphs"][0], "id": "p1", "kind": "caption", "lang": "de"}
+
+
+def test_split_prints_sentence_ids(tmp_path):
+    doc = tmp_path / "d.txt"
+    doc.write_text(
+        "Am 1. Februar 2023 begann es. Dr. Krüger kam z. B. später.\n\nZweiter Absatz.", encoding="utf-8"
+    )
+    result = cli("split", doc, "--lang", "de")
+    assert result.stdout.splitlines() == [
+        "p1.s1\tAm 1. Februar 2023 begann es.",
+        "p1.s2\tDr. Krüger kam z. B. später.",
+        "p2.s1\tZweiter Absatz.",
+    ]
+
+
+def test_bad_config_is_a_usage_error(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[summary]\nalgorithm = 'magic'\n", encoding="utf-8")
+    result = cli("run", DEMO / "de", "--out", tmp_path / "out", "--config", config)
+    assert result.returncode == 2 and str(config) in result.stderr
+
+
+def test_missing_input_file_is_reported(tmp_path):
+    result = cli("detect", tmp_path / "nope.md")
+    assert result.returncode == 1 and "nope.md" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_runtime_path_never_imports_torch_stanza_or_spacy(tmp_path, installed_model):
+    code = (
+        "import sys, pathlib; from pipeline.config import load_config; from pipeline.run import run; "
+        f"run([pathlib.Path({str(DEMO / 'de')!r})], pathlib.Path({str(tmp_path)!r}), load_config()); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'stanza', 'spacy'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    assert (tmp_path / "wetter.html").exists()
+
+
+def test_align_prints_links_and_writes_a_briefing_without_a_model(tmp_path):
+    pair = ROOT / "tests" / "data" / "align"
+    de, en = pair / "hochwasser.de.md", pair / "hochwasser.en.md"
+    links = cli("align", de, en, "--json", packages=tmp_path / "empty")
+    assert links.returncode == 0, links.stderr
+    covered = [p for link in json.loads(links.stdout)["links"] for p in link["source"]]
+    assert covered == [f"p{i}" for i in range(1, len(covered) + 1)]
+    written = cli("align", de, en, "--out", tmp_path / "out", packages=tmp_path / "empty")
+    assert written.returncode == 0 and "without a model" in written.stdout
+    briefing = json.loads((tmp_path / "out" / "hochwasser.de.json").read_text(encoding="utf-8"))
+    assert briefing["links"] and briefing["counterpart"]["lang"] == "en"
+
+
+def test_align_refuses_swapped_languages(tmp_path):
+    pair = ROOT / "tests" / "data" / "align"
+    result = cli("align", pair / "hochwasser.en.md", pair / "hochwasser.de.md", packages=tmp_path / "empty")
+    assert result.returncode == 2 and "expected a de document" in result.stderr
