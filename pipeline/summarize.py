@@ -183,34 +183,79 @@ def summarize(
     length: Length = Length(sentences=3),
 ) -> list[str]:
     """Ids of the chosen sentences, in document order: the best `length` by `rank`, ties to the earlier."""
-    scores = rank(sentences, lang, algorithm)
-    ids = list(scores)  # document order
+    return _best(rank(sentences, lang, algorithm), length)
+
+
+def _best(scores: dict[str, float], length: Length) -> list[str]:
+    """The `length` highest-scoring ids (ties to the earlier), in the order of `scores`."""
+    ids = list(scores)
     best = sorted(range(len(ids)), key=lambda i: (-scores[ids[i]], i))[: length.count(len(ids))]
     return [ids[i] for i in sorted(best)]
 
 
 # Headings and captions are labels, not statements: never summary sentences.
 SUMMARY_KINDS = ("body", "list", "quote")
+# independent: each language summarized on its own; parallel: one choice of sentence pairs for both.
+MODES = ("independent", "parallel")
 
 
-def summarize_document(doc: Document, algorithm: str, length: Length) -> None:
+def summarize_document(doc: Document, algorithm: str, length: Length, mode: str = "independent") -> None:
     """Summaries of the document's language paragraphs: the original, and the translation if any.
 
-    Each summary sentence names its counterpart in the other language through the sentence ids.
+    Each summary sentence names its counterpart in the other language through the sentence ids. In
+    parallel mode the English summary is the translation of the German one, sentence by sentence; a
+    document without sentence pairs (untranslated, or aligned with an existing translation) is
+    summarized independently.
     """
+    if mode not in MODES:
+        raise ValueError(f"unknown summary mode {mode!r}; choose one of {', '.join(MODES)}")
     eligible = [p for p in doc.paragraphs if p.kind in SUMMARY_KINDS and p.lang == doc.lang]
     source = [(s.id, s.text) for p in eligible for s in p.sentences]
     target = [(t.id, t.text) for p in eligible for t in p.translation or []]
-    counterpart = {t.id: t.source_id for p in eligible for t in p.translation or []}
-    counterpart.update({source_id: target_id for target_id, source_id in counterpart.items()})
+    pairs = [(t.source_id, t.id) for p in eligible for t in p.translation or [] if t.source_id]
+    counterpart = dict(pairs) | {target_id: source_id for source_id, target_id in pairs}
     text = dict(source + target)
+
+    if mode == "parallel" and pairs:
+        source_ids = _best(_fused_scores(pairs, text, doc, algorithm), length)
+        target_ids = [counterpart[i] for i in source_ids]
+    else:
+        source_ids = summarize(source, doc.lang, algorithm, length)
+        target_ids = summarize(target, doc.target_lang, algorithm, length)
 
     def items(ids: list[str]) -> list[SummaryItem]:
         return [SummaryItem(sentence_id=i, text=text[i], counterpart_id=counterpart.get(i)) for i in ids]
 
     doc.summary = Summary(
-        source=items(summarize(source, doc.lang, algorithm, length)),
-        target=items(summarize(target, doc.target_lang, algorithm, length)),
-        algorithm=algorithm,
-        length=str(length),
+        source=items(source_ids), target=items(target_ids), algorithm=algorithm, length=str(length), mode=mode
     )
+    doc.summary.agreement = summary_agreement(doc)
+
+
+def _fused_scores(
+    pairs: list[tuple[str, str]], text: dict[str, str], doc: Document, algorithm: str
+) -> dict[str, float]:
+    """Per (source, target) sentence pair, keyed by the source id: the mean of both sides' scores, each
+    side ranked in its own language and min-max normalised (rankings have their own scales)."""
+    source = _min_max(rank([(s, text[s]) for s, _ in pairs], doc.lang, algorithm))
+    target = _min_max(rank([(t, text[t]) for _, t in pairs], doc.target_lang, algorithm))
+    return {s: (source[s] + target[t]) / 2 for s, t in pairs}
+
+
+def _min_max(scores: dict[str, float]) -> dict[str, float]:
+    """Scores rescaled to [0, 1]; all 0 when they are all equal."""
+    low, high = min(scores.values()), max(scores.values())
+    return {i: (score - low) / (high - low) if high > low else 0.0 for i, score in scores.items()}
+
+
+def summary_agreement(doc: Document) -> float | None:
+    """Share of the English summary's sentences translated from a sentence of the German summary.
+
+    1.0 when the two summaries say the same (always so in parallel mode). None when there is no English
+    summary, or its sentences have no source sentence (a document aligned with an existing translation).
+    """
+    summary = doc.summary
+    if summary is None or not any(item.counterpart_id for item in summary.target):
+        return None
+    chosen = {item.sentence_id for item in summary.source}
+    return round(sum(item.counterpart_id in chosen for item in summary.target) / len(summary.target), 4)

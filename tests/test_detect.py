@@ -2,7 +2,7 @@ from pathlib import Path
 
 from conftest import SAMPLE_ARTICLE
 
-from pipeline.detect import LanguageDetector, detect_document
+from pipeline.detect import LanguageDetector, LanguageGuess, detect_document, paragraph_language
 from pipeline.document import Document
 from pipeline.reader import parse_paragraphs, read_document
 
@@ -53,3 +53,24 @@ def test_candidates_restrict_the_answer():
         "de",
         "en",
     }
+
+
+def test_names_do_not_override_the_document_language():
+    detector = LanguageDetector()
+    # langdetect alone is sure these are German (Dutch): the names outweigh the English words
+    for heading in ("Strike at Deutsche Bahn", "Angela Merkel visits Washington"):
+        assert detector.detect(heading, prior="en").lang != "en"
+        assert paragraph_language(heading, "heading", "en", detector).lang == "en"
+    # the same words without names in another language's document: still strong evidence
+    english = paragraph_language("What the new rules mean for tenants", "heading", "de", detector)
+    assert english.lang == "en" and english.confidence >= 0.95
+
+
+def test_paragraph_language_on_its_own():
+    detector = LanguageDetector(("de", "en"))
+    long = "The city council approved the budget on Monday and promised more money for schools."
+    assert paragraph_language(long, "body", "de", detector).lang == "en"  # judged without the prior
+    assert paragraph_language("Ciao a tutti", "heading", "de", detector).lang == "de"
+    assert paragraph_language("3:1 (1:0)", "heading", "de", detector) == LanguageGuess("de", 0.0)
+    assert paragraph_language("3:1 (1:0)", "heading", None, detector) is None
+    assert paragraph_language("Foto: John Smith/Reuters", "caption", "de", detector).lang == "de"

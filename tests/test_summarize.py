@@ -1,10 +1,20 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from pipeline.summarize import ALGORITHMS, Length, rank, summarize
+from pipeline.document import Document, Paragraph, Sentence, TargetSentence
+from pipeline.summarize import (
+    ALGORITHMS,
+    MODES,
+    Length,
+    rank,
+    summarize,
+    summarize_document,
+    summary_agreement,
+)
 
 SCORED = ("lexrank", "lsa", "textrank", "luhn")
 
@@ -161,3 +171,88 @@ def test_same_input_same_output_across_runs():
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert other.stdout == f"{[rank(ENGLISH, 'en', a) for a in ALGORITHMS]}\n"
+
+
+# --- whole documents: both languages, independent or parallel ---------------------------------------
+
+
+def bridge_document(translated: bool = True) -> Document:
+    """GERMAN as one paragraph under a heading, with ENGLISH as its translation (ids as the pipeline's)."""
+    sentences = [Sentence(f"p2.s{n}", text) for n, (_, text) in enumerate(GERMAN, 1)]
+    translation = [
+        TargetSentence(f"{s.id}.en", s.id, text) for s, (_, text) in zip(sentences, ENGLISH, strict=True)
+    ]
+    heading = Paragraph("p1", "heading", "Neue Brücke", "de", sentences=[Sentence("p1.s1", "Neue Brücke")])
+    body = Paragraph("p2", "body", " ".join(s.text for s in sentences), "de", sentences=sentences)
+    if translated:
+        heading.translation = [TargetSentence("p1.s1.en", "p1.s1", "New bridge")]
+        body.translation = translation
+    return Document(path=Path("bridge.md"), sha256="", paragraphs=[heading, body], lang="de")
+
+
+def ids(items) -> list[str]:
+    return [item.sentence_id for item in items]
+
+
+@pytest.mark.parametrize("algorithm", ALGORITHMS)
+def test_parallel_summaries_are_translations_of_each_other(algorithm):
+    doc = bridge_document()
+    summarize_document(doc, algorithm, Length(sentences=3), mode="parallel")
+    source, target = doc.summary.source, doc.summary.target
+    assert len(source) == 3 and "p1.s1" not in ids(source)
+    assert ids(target) == [f"{i}.en" for i in ids(source)]
+    assert [item.counterpart_id for item in target] == ids(source)
+    assert [item.counterpart_id for item in source] == ids(target)
+    assert summary_agreement(doc) == 1.0
+
+
+def test_independent_summaries_may_disagree_and_parallel_fuses_both_rankings():
+    # LSA: German s8 first, then s1 and s3 tied (the earlier, s1, wins); English s3 first, then s8.
+    doc = bridge_document()
+    summarize_document(doc, "lsa", Length(sentences=2))
+    assert ids(doc.summary.source) == ["p2.s2", "p2.s9"]
+    assert ids(doc.summary.target) == ["p2.s4.en", "p2.s9.en"]
+    assert summary_agreement(doc) == 0.5
+    # Together the pairs s8 and s3 stand out: the English ranking breaks the German tie.
+    summarize_document(doc, "lsa", Length(sentences=2), mode="parallel")
+    assert ids(doc.summary.source) == ["p2.s4", "p2.s9"]
+    assert summary_agreement(doc) == 1.0
+
+
+@pytest.mark.parametrize("algorithm", SCORED)
+def test_parallel_keeps_a_choice_both_languages_agree_on(algorithm):
+    doc = bridge_document()
+    summarize_document(doc, algorithm, Length(sentences=3))
+    independent = ids(doc.summary.source)
+    assert summary_agreement(doc) == 1.0  # the three on-topic sentences in both languages
+    summarize_document(doc, algorithm, Length(sentences=3), mode="parallel")
+    assert ids(doc.summary.source) == independent
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_lead_baseline_takes_the_first_body_sentences(mode):
+    doc = bridge_document()
+    summarize_document(doc, "lead", Length(sentences=2), mode=mode)
+    assert ids(doc.summary.source) == ["p2.s1", "p2.s2"]
+    assert ids(doc.summary.target) == ["p2.s1.en", "p2.s2.en"]
+
+
+def test_document_without_sentence_pairs_is_summarized_independently():
+    english = bridge_document(translated=False)
+    english.lang = english.paragraphs[0].lang = english.paragraphs[1].lang = "en"
+    summarize_document(english, "lexrank", Length(sentences=3), mode="parallel")
+    assert len(english.summary.source) == 3 and english.summary.target == []
+    assert summary_agreement(english) is None
+    # aligned with an existing translation: English sentences without a source sentence
+    aligned = bridge_document()
+    aligned.paragraphs[1].translation = [
+        TargetSentence(f"en:p2.s{n}", None, t) for n, (_, t) in enumerate(ENGLISH, 1)
+    ]
+    summarize_document(aligned, "lexrank", Length(sentences=3), mode="parallel")
+    assert len(aligned.summary.target) == 3 and summary_agreement(aligned) is None
+
+
+def test_unknown_mode_and_unsummarized_document():
+    with pytest.raises(ValueError, match="independent, parallel"):
+        summarize_document(bridge_document(), "lexrank", Length(sentences=3), mode="bilingual")
+    assert summary_agreement(bridge_document()) is None
