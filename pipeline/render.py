@@ -2,6 +2,10 @@
 
 The JSON is the stable interface (``SCHEMA``); the Markdown and HTML templates render that same
 structure, so the three formats cannot disagree about what a document contains.
+
+A document aligned with an existing English version (``Document.links``) gets two more keys, ``links``
+and ``counterpart`` (the English document), and is laid out one row per link instead of one row per
+paragraph.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from pipeline.document import Document, SummaryItem
+from pipeline.document import Document, Link, Paragraph, SummaryItem
 
 SCHEMA = "briefing/1"
 LANG_NAMES = {"de": "Deutsch", "en": "English"}
@@ -44,7 +48,7 @@ def document_title(doc: Document) -> str:
 def briefing_dict(doc: Document) -> dict[str, Any]:
     model = doc.model
     summary = doc.summary
-    return {
+    data = {
         "schema": SCHEMA,
         "document": {
             "path": str(doc.path),
@@ -66,11 +70,7 @@ def briefing_dict(doc: Document) -> dict[str, Any]:
             {
                 "id": p.id,
                 "kind": p.kind,
-                "source": {
-                    "lang": p.lang,
-                    "text": p.text,
-                    "sentences": [{"id": s.id, "text": s.text} for s in p.sentences],
-                },
+                "source": _text(p),
                 "target": None
                 if p.translation is None
                 else {
@@ -89,8 +89,29 @@ def briefing_dict(doc: Document) -> dict[str, Any]:
             "target": _summary_items(summary.target),
             "algorithm": summary.algorithm,
             "length": summary.length,
+            "mode": summary.mode,
+            "agreement": summary.agreement,
         },
     }
+    if doc.links is not None and doc.counterpart is not None:
+        other = doc.counterpart
+        data["links"] = link_dicts(doc.links)
+        data["counterpart"] = {
+            "path": str(other.path),
+            "sha256": other.sha256,
+            "lang": other.lang,
+            "lang_confidence": other.lang_confidence,
+            "paragraphs": [{"id": p.id, "kind": p.kind, **_text(p)} for p in other.paragraphs],
+        }
+    return data
+
+
+def link_dicts(links: Sequence[Link]) -> list[dict[str, Any]]:
+    return [{"source": list(k.source), "target": list(k.target), "score": k.score} for k in links]
+
+
+def _text(p: Paragraph) -> dict[str, Any]:
+    return {"lang": p.lang, "text": p.text, "sentences": [{"id": s.id, "text": s.text} for s in p.sentences]}
 
 
 def _summary_items(items: list[SummaryItem]) -> list[dict[str, Any]]:
@@ -156,11 +177,27 @@ def _context(doc: Document) -> dict[str, Any]:
     pairs: dict[str, list[str]] = {}
     for t in doc.target_sentences():
         pairs.setdefault(t.source_id, []).append(t.id)
+    b = briefing_dict(doc)
     return {
-        "b": briefing_dict(doc),
+        "b": b,
         "title": document_title(doc),
         "src_label": _lang_name(doc.lang),
         "tgt_label": _lang_name(doc.target_lang),
         # source sentence id -> ids of the sentences translated from it (normally exactly one)
         "pairs": pairs,
+        "rows": _rows(b),
     }
+
+
+def _rows(b: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """For an aligned document, one row per link: its German and English paragraphs, each with kind,
+    lang, text and sentences. None for a translated document, which has one row per paragraph."""
+    if "links" not in b:
+        return None
+    german = {p["id"]: {"kind": p["kind"], **p["source"]} for p in b["paragraphs"]}
+    english = {p["id"]: p for p in b["counterpart"]["paragraphs"]}
+    rows = []
+    for link in b["links"]:
+        source, target = [german[i] for i in link["source"]], [english[i] for i in link["target"]]
+        rows.append({"link": link, "kind": (source or target)[0]["kind"], "source": source, "target": target})
+    return rows

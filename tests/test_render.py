@@ -7,12 +7,15 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.align import aligned_document, links_json
 from pipeline.document import (
     Document,
+    Link,
     ModelInfo,
     Paragraph,
     Sentence,
@@ -89,6 +92,46 @@ def _english_doc() -> Document:
         paragraphs=[_para("p1", "body", ["Already English.", "Nothing to do."], None, lang="en")],
         summary=Summary([SummaryItem("p1.s1", "Already English.", None)], [], "lexrank", "short"),
     )
+
+
+def _aligned_doc() -> Document:
+    """A German document aligned with an English version: every link type, headings, hostile text."""
+    german = [
+        _para("p1", "heading", ["Jahresbericht"], None),
+        _para("p2", "body", ["Der Umsatz stieg."], None),
+        _para("p3", "body", ["Der Gewinn sank.", "Das war erwartet."], None),
+        _para("p4", "body", ["Nur auf Deutsch."], None),
+        _para("p5", "heading", ["Ausblick"], None),
+        _para("p6", "body", ["Ein langer Absatz.", "Mit zwei Sätzen."], None),
+    ]
+    english = [
+        _para("p1", "heading", ["Annual report"], None, lang="en"),
+        _para("p2", "body", [f"Revenue rose {SCRIPT} and profit fell, as expected."], None, lang="en"),
+        _para("p3", "body", [f"Only in English | see {LINK}."], None, lang="en"),
+        _para("p4", "heading", ["Outlook"], None, lang="en"),
+        _para("p5", "body", ["A long paragraph."], None, lang="en"),
+        _para("p6", "body", ["With two sentences."], None, lang="en"),
+    ]
+    de = Document(Path("de/bericht.md"), "ab" * 32, german, lang="de", lang_confidence=1.0)
+    en = Document(Path("en/report.md"), "cd" * 32, english, lang="en", lang_confidence=1.0)
+    doc = aligned_document(de, en, ALIGNED_LINKS)
+    doc.summary = Summary(
+        source=[SummaryItem("p2.s1", "Der Umsatz stieg.", None)],
+        target=[SummaryItem("en:p2.s1", english[1].sentences[0].text, None)],
+        algorithm="lexrank",
+        length="1",
+    )
+    return doc
+
+
+ALIGNED_LINKS = [
+    Link(("p1",), ("p1",), 0.9),
+    Link(("p2", "p3"), ("p2",), 0.5),
+    Link(("p4",), (), 0.03),
+    Link((), ("p3",), 0.03),
+    Link(("p5",), ("p4",), 0.8),
+    Link(("p6",), ("p5", "p6"), 0.4),
+]
 
 
 # --- a tiny DOM over html.parser, enough to query the rendered pages --------------------------------
@@ -194,7 +237,7 @@ def test_json_structure_and_alignment():
     assert set(para["target"]) == {"text", "sentences"}
     assert set(para["target"]["sentences"][0]) == {"id", "source_id", "text"}
     assert data["paragraphs"][3]["target"] is None
-    assert set(data["summary"]) == {"source", "target", "algorithm", "length"}
+    assert set(data["summary"]) == {"source", "target", "algorithm", "length", "mode", "agreement"}
     assert data["summary"]["target"][0] == {
         "sentence_id": "p3.s1.en",
         "text": f"Revenue rose *sharply* {SCRIPT}.",
@@ -332,6 +375,78 @@ def test_md_escape_is_literal_in_any_context(text):
         root = parse_html(md_to_html(md + "\n"))
         assert {e.tag for e in root.iter()} <= INERT_TAGS
         assert root.find_all(tag)[0].text() == expected, md
+
+
+# --- a document aligned with an existing English version -------------------------------------------
+
+BRIEFING_SCHEMA = json.loads(
+    (Path(__file__).parent.parent / "pipeline" / "schemas" / "briefing-1.schema.json").read_text("utf-8")
+)
+
+
+def test_aligned_json_has_links_and_every_english_paragraph():
+    data = json.loads(render_json(_aligned_doc()))
+    jsonschema.validate(data, BRIEFING_SCHEMA)
+    jsonschema.validate(briefing_dict(_doc()), BRIEFING_SCHEMA)
+    assert "links" not in briefing_dict(_doc()) and "counterpart" not in briefing_dict(_doc())
+    assert data["links"] == links_json(ALIGNED_LINKS)["links"]
+    assert data["links"][1] == {"source": ["p2", "p3"], "target": ["p2"], "score": 0.5}
+    other = data["counterpart"]
+    assert other["path"] == "en/report.md" and other["lang"] == "en"
+    assert [p["id"] for p in other["paragraphs"]] == ["p1", "p2", "p3", "p4", "p5", "p6"]
+    assert other["paragraphs"][2]["sentences"] == [
+        {"id": "en:p3.s1", "text": f"Only in English | see {LINK}."}
+    ]
+    targets = {p["id"]: p["target"] for p in data["paragraphs"]}
+    assert targets["p2"]["sentences"] == [
+        {"id": "en:p2.s1", "source_id": None, "text": f"Revenue rose {SCRIPT} and profit fell, as expected."}
+    ]
+    assert targets["p3"] == targets["p4"] == {"text": "", "sentences": []}  # merged into p2's link / omitted
+    assert [s["id"] for s in targets["p6"]["sentences"]] == ["en:p5.s1", "en:p6.s1"]
+
+
+def test_aligned_html_has_one_row_per_link():
+    html = render_html(_aligned_doc())
+    root = parse_html(html)
+    rows = root.find_all("div", cls="row")
+    assert [(r.attrs["data-source"], r.attrs["data-target"]) for r in rows] == [
+        (" ".join(k.source), " ".join(k.target)) for k in ALIGNED_LINKS
+    ]
+    cells = [[c for c in row.children if isinstance(c, El)] for row in rows]
+    assert all([c.attrs["class"].split()[1] for c in row] == ["src", "tgt"] for row in cells)
+    assert [len(c.find_all("p")) for c in cells[1]] == [2, 1]  # 2-1
+    assert [len(c.find_all("p")) for c in cells[5]] == [1, 2]  # 1-2
+    assert "omitted" in cells[2][1].attrs["class"].split() and cells[2][1].text().strip() == "omitted"
+    assert "added" in cells[3][0].attrs["class"].split() and cells[3][0].text().strip() == "added"
+    assert [c.attrs["lang"] for c in cells[3]] == ["de", "en"]
+    assert all(c.find_all("h2") for i in (0, 4) for c in cells[i]), "headings stay headings on both sides"
+    assert not root.find_all(attr="data-pair") and not root.find_all(attr="tabindex"), "no sentence pairs"
+    ids = [e.attrs["id"] for e in root.find_all(attr="id")]
+    assert len(ids) == len(set(ids)) and "en:p3.s1" in ids and "p3.s1" in ids
+    assert all(a.attrs["href"][1:] in ids for a in root.find_all("a"))
+    assert "aligned with en/report.md" in root.find_all("p", cls="meta")[0].text()
+    assert len(root.find_all("script")) == 1 and root.text().count(SCRIPT) == 2 and LINK in root.text()
+    plain = render_html(_doc())
+    assert "data-source" not in plain and ".omitted" not in plain, "translated documents keep their layout"
+
+
+def test_aligned_markdown_table():
+    md = render_markdown(_aligned_doc())
+    table = [line for line in md.splitlines() if line.startswith("|")]
+    assert len(table) == 2 + len(ALIGNED_LINKS)
+    assert all(unescaped(row, "|") == 3 for row in table), table
+    assert unescaped(md, "<") == md.count(" <br> ") == 2, "only the separators of merged paragraphs"
+    assert "Aligned with: en/report.md" in md
+    rendered = parse_html(md_to_html(md))
+    cells = [[c.text() for c in tr.find_all("td")] for tr in rendered.find_all("tr")[1:]]
+    assert rendered.find_all("tr")[2].find_all("td")[0].find_all("br")
+    assert [c.split() for c in cells[1]] == [
+        "Der Umsatz stieg. Der Gewinn sank. Das war erwartet.".split(),
+        f"Revenue rose {SCRIPT} and profit fell, as expected.".split(),
+    ]
+    assert cells[2] == ["Nur auf Deutsch.", "(omitted)"]
+    assert cells[3] == ["(added)", f"Only in English | see {LINK}."]
+    assert rendered.find_all("tr")[5].find_all("strong") and not rendered.find_all("script")
 
 
 # --- index -----------------------------------------------------------------------------------------
