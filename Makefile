@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGOS_VERSION := 1.11.0
 
-.PHONY: translate test demo lint bench fixture clean
+.PHONY: translate test demo lint bench fixture clean browser screenshots
 
 $(BIN)/pipeline: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -28,8 +28,18 @@ demo: $(BIN)/pipeline
 	$(BIN)/pipeline models install --file tests/fixtures/translate-de_en-demo.argosmodel && \
 	$(BIN)/pipeline run corpora/demo/de --out briefings-demo
 
-test: $(BIN)/pipeline
+test: $(BIN)/pipeline browser
 	$(BIN)/python -m pytest -q
+
+# tests/test_browser.py drives Debian's headless chromium; as root (CI) it is installed when missing,
+# otherwise those tests skip and say how to install it.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -q && apt-get install -y -q chromium chromium-driver)
+
+# Regenerates briefings-demo/screenshots/ (desktop and phone) from the demo corpus briefing.
+screenshots: $(BIN)/pipeline browser
+	$(BIN)/python scripts/screenshots.py
 
 lint: $(BIN)/pipeline
 	$(BIN)/ruff check pipeline tests scripts

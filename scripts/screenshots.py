@@ -1,0 +1,96 @@
+"""Regenerate briefings-demo/screenshots/: the briefing of the demo document with a caption, headings
+and summaries (corpora/demo/de/stadtrat.md, translated by the fixture model), as headless Chromium shows
+it at desktop and at phone width, full page.
+
+    .venv/bin/python scripts/screenshots.py      # or: make screenshots
+
+Needs Debian's chromium and chromium-driver. Everything runs in a temp dir: the fixture model is
+installed into a throw-away ARGOS_PACKAGES_DIR, and nothing is downloaded.
+"""
+
+import base64
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENT = Path("corpora", "demo", "de", "stadtrat.md")  # relative: the page shows this path
+FIXTURE_MODEL = ROOT / "tests" / "fixtures" / "translate-de_en-demo.argosmodel"
+OUT = ROOT / "briefings-demo" / "screenshots"
+# name: (viewport width, height, mobile)
+SIZES = {"desktop": (1280, 900, False), "phone": (390, 844, True)}
+
+
+def chromium(profile: Path) -> webdriver.Chrome:
+    """Debian's headless chromium through its own chromedriver (Selenium Manager never runs)."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def set_viewport(driver: webdriver.Chrome, width: int, height: int, mobile: bool) -> None:
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
+    )
+
+
+def full_page_png(driver: webdriver.Chrome) -> bytes:
+    width, height = driver.execute_script(
+        "const e = document.scrollingElement; return [e.scrollWidth, e.scrollHeight];"
+    )
+    shot = driver.execute_cdp_cmd(
+        "Page.captureScreenshot",
+        {
+            "format": "png",
+            "captureBeyondViewport": True,
+            "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1},
+        },
+    )
+    return base64.b64decode(shot["data"])
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="screenshots-") as tmp:
+        home = Path(tmp)
+        env = os.environ | {
+            "ARGOS_PACKAGES_DIR": str(home / "packages"),
+            **{f"XDG_{d.upper()}_HOME": str(home / d) for d in ("data", "config", "cache")},
+        }
+        pipeline = str(Path(sys.executable).parent / "pipeline")
+        subprocess.run([pipeline, "models", "install", "--file", FIXTURE_MODEL], env=env, check=True)
+        subprocess.run(
+            [pipeline, "run", DOCUMENT, "--out", home / "out", "--quiet"], cwd=ROOT, env=env, check=True
+        )
+        OUT.mkdir(parents=True, exist_ok=True)
+        driver = chromium(home / "profile")
+        try:
+            for name, size in SIZES.items():
+                set_viewport(driver, *size)
+                driver.get((home / "out" / f"{DOCUMENT.stem}.html").as_uri())
+                path = OUT / f"briefing-{name}.png"
+                path.write_bytes(full_page_png(driver))
+                print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KiB")
+        finally:
+            driver.quit()
+
+
+if __name__ == "__main__":
+    main()
