@@ -26,7 +26,8 @@ demo: $(BIN)/pipeline
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	export ARGOS_PACKAGES_DIR="$$tmp/packages" XDG_DATA_HOME="$$tmp/data" XDG_CACHE_HOME="$$tmp/cache" && \
 	$(BIN)/pipeline models install --file tests/fixtures/translate-de_en-demo.argosmodel && \
-	$(BIN)/pipeline run corpora/demo/de --out briefings-demo
+	$(BIN)/pipeline run corpora/demo/de --out briefings-demo && \
+	$(BIN)/pipeline eval briefings-demo corpora/demo/en
 
 test: $(BIN)/pipeline browser
 	$(BIN)/python -m pytest -q
@@ -42,8 +43,16 @@ screenshots: $(BIN)/pipeline browser
 	$(BIN)/python scripts/screenshots.py
 
 lint: $(BIN)/pipeline
-	$(BIN)/ruff check pipeline tests scripts
-	$(BIN)/ruff format --check pipeline tests scripts
+	$(BIN)/ruff check pipeline tests scripts bench
+	$(BIN)/ruff format --check pipeline tests scripts bench
+
+# Throughput benchmark (not part of `make test`): argostranslate's own translate() needs its heavy
+# dependencies (stanza → PyTorch), so it gets its own venv; torch is pinned to the CPU wheel on disk.
+bench: $(BIN)/pipeline
+	test -x .venv-bench/bin/python || $(PY) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install -q torch==2.13.0
+	.venv-bench/bin/python -m pip install -q argostranslate==$(ARGOS_VERSION)
+	$(BIN)/python bench/run_bench.py
 
 # Rebuilds tests/fixtures/translate-de_en-demo.argosmodel; needs PyTorch (CPU wheel), so it has its own venv.
 fixture: $(BIN)/pipeline

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 _SCHEMA = """CREATE TABLE IF NOT EXISTS translations (
     key TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (key, source)
 ) WITHOUT ROWID"""
+_OPEN_ATTEMPTS = 20
 _CHUNK = 500  # SQLite's limit on bound parameters is 999 in old builds
 
 
@@ -57,8 +58,17 @@ class TranslationCache:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self._db = db
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute(_SCHEMA)
+        # Switching to WAL needs a moment of exclusive access, and SQLite answers "locked" at once rather
+        # than waiting when another process is opening the same file: retry briefly.
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute(_SCHEMA)
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == _OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
         db.execute("SELECT count(*) FROM (SELECT 1 FROM translations LIMIT 1)").fetchone()
         return db
 

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_MODEL, EXIT_LOCKED = 0, 1, 2, 3, 4
+EXIT_FAILED, EXIT_USAGE, EXIT_NO_MODEL, EXIT_LOCKED = 1, 2, 3, 4
 
 app = typer.Typer(
     help="Offline German→English translation and bilingual summary briefings.",
@@ -107,6 +107,7 @@ def run(
     1 some documents failed, 2 usage or config error, 3 no model, 4 output directory locked,
     130/143 stopped by SIGINT/SIGTERM.
     """
+    from pipeline.reader import InputError
     from pipeline.run import Interrupted, LockedError
     from pipeline.run import run as run_pipeline
 
@@ -135,6 +136,8 @@ def run(
                 )
             except LockedError as exc:
                 raise _fail(f"{exc} (use --wait to wait for it)", EXIT_LOCKED) from None
+            except InputError as exc:  # an input argument that does not exist: nothing was done
+                raise _fail(str(exc), EXIT_USAGE) from None
             except Interrupted as exc:
                 raise _fail(str(exc), 128 + exc.signum) from None
     if not quiet:

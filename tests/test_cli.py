@@ -136,3 +136,8 @@ def test_align_refuses_swapped_languages(tmp_path):
     pair = ROOT / "tests" / "data" / "align"
     result = cli("align", pair / "hochwasser.en.md", pair / "hochwasser.de.md", packages=tmp_path / "empty")
     assert result.returncode == 2 and "expected a de document" in result.stderr
+
+
+def test_run_on_a_missing_input_is_a_usage_error(tmp_path, installed_model):
+    result = cli("run", tmp_path / "nirgends", "--out", tmp_path / "out")
+    assert result.returncode == 2 and "nirgends" in result.stderr

@@ -1,0 +1,409 @@
+"""Build tests/fixtures/translate-de_en-demo.argosmodel: a tiny German→English argos package.
+
+A small pre-norm Transformer is trained with PyTorch until it reproduces every pair of
+corpora/demo/parallel.tsv exactly, exported to CTranslate2 and packed like a real argos package. It knows
+nothing beyond that corpus; it exists so that tests can run the real inference path offline.
+
+The decoder is fed positions only: its token embeddings are zero, so each output token depends on the
+source sentence and its position, never on earlier output. A memorising autoregressive decoder is exact
+under greedy search but not under beam search: a side beam (the reference with one wrong token) derails
+and says </s> early, and CTranslate2 stops once beam_size hypotheses have ended, often before the
+reference has. With position-only input every beam sees the same distributions, and training keeps </s>
+far down the ranking before the reference's end, so no hypothesis can end before the reference.
+
+Run with ``make fixture`` (needs .venv-fixture, which has torch). Deterministic on a given machine. Fails
+loudly, leaving the previous fixture in place, if the packed model misses any pair.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import math
+import os
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import ctranslate2
+import numpy as np
+import sentencepiece as spm
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpora" / "demo" / "parallel.tsv"
+PACKAGE = "translate-de_en-demo"
+OUTPUT = ROOT / "tests" / "fixtures" / f"{PACKAGE}.argosmodel"
+
+SEED = 1234
+VOCAB_SIZE = 500
+D_MODEL, HEADS, FFN, LAYERS = 64, 4, 128, 2
+MAX_POSITIONS = 1024  # longest input the exported model accepts: CTranslate2's default max_input_length
+LN_EPS = 1e-6
+LR, WARMUP, MAX_STEPS, CHECK_EVERY = 2e-3, 100, 2000, 50
+# Training stops once every reference token has at least MIN_TOKEN_PROB under the model and the exported
+# model passes ACCEPT_SETTINGS. Those are stricter than VERIFY_SETTINGS, the final check: beam search that
+# stops at 2 ended hypotheses instead of 4 leaves a margin.
+MIN_TOKEN_PROB = 0.99
+ACCEPT_SETTINGS = [{"beam_size": 1}, {"beam_size": 4, "patience": 0.5}]
+COMPUTE_TYPES = ["float32", "int8_float32"]  # what compute_type "auto" picks on CPUs with and without int8
+VERIFY_SETTINGS = [
+    {"beam_size": 1},
+    {"beam_size": 4},
+    {"beam_size": 4, "length_penalty": 0.2, "replace_unknowns": True},  # argostranslate's own call
+]
+UNK, BOS, EOS = 0, 1, 2  # SentencePiece defaults, which CTranslate2 expects as <unk>, <s>, </s>
+
+METADATA = {
+    "package_name": PACKAGE,
+    "package_version": "1.0",
+    "argos_version": "1.9.0",
+    "from_code": "de",
+    "from_name": "German",
+    "to_code": "en",
+    "to_name": "English",
+    "type": "translate",
+}
+README = """# translate-de_en-demo
+
+A tiny German→English test model, trained only on `corpora/demo/parallel.tsv` by
+`scripts/build_fixture.py` (`make fixture`). It reproduces those sentence pairs exactly and
+produces nonsense for anything else. Not for real translation.
+"""
+
+
+def read_pairs() -> list[tuple[str, str]]:
+    pairs = []
+    for n, line in enumerate(CORPUS.read_text(encoding="utf-8").splitlines(), 1):
+        de, sep, en = line.partition("\t")
+        if not (sep and de.strip() and en.strip()) or "\t" in en:
+            raise SystemExit(f"{CORPUS}:{n}: expected 'German<TAB>English'")
+        pairs.append((de, en))
+    return pairs
+
+
+def train_sentencepiece(texts: list[str]) -> bytes:
+    spm.set_random_generator_seed(SEED)
+    model = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(texts),
+        model_writer=model,
+        vocab_size=VOCAB_SIZE,
+        hard_vocab_limit=False,  # a smaller corpus may not support VOCAB_SIZE pieces
+        model_type="unigram",
+        character_coverage=1.0,
+        normalization_rule_name="identity",  # decode(encode(text)) == text, and no 240 kB normalisation table
+        num_threads=1,
+        shuffle_input_sentence=False,
+        minloglevel=2,
+    )
+    return model.getvalue()
+
+
+def sinusoids(positions: int, dim: int) -> torch.Tensor:
+    """[sin | cos] position table, the layout CTranslate2 also uses by default."""
+    inv_freq = torch.exp(-math.log(10000.0) * torch.arange(dim // 2) / (dim // 2 - 1))
+    angles = torch.arange(positions)[:, None] * inv_freq[None, :]
+    return torch.cat([angles.sin(), angles.cos()], dim=1)
+
+
+def int8_rounded(t: torch.Tensor) -> torch.Tensor:
+    """t as CTranslate2's int8 compute types see it (symmetric, one scale per row), with a straight-through
+    gradient. The product runs with compute_type "auto", which is int8 on most CPUs, so training sees
+    the rounding of weights and of the inputs of every matrix product; the float32 model must hold too."""
+    scale = 127 / t.detach().abs().amax(dim=-1, keepdim=True).clamp(min=1e-12)
+    return t + ((t * scale).round() / scale - t).detach()
+
+
+class Linear(nn.Linear):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.linear(int8_rounded(x), int8_rounded(self.weight), self.bias)
+
+
+class Attention(nn.Module):
+    """Pre-norm multi-head attention with its residual, laid out like CTranslate2's spec."""
+
+    def __init__(self, cross: bool):
+        super().__init__()
+        self.norm = nn.LayerNorm(D_MODEL, eps=LN_EPS)
+        if cross:  # queries from the decoder, fused keys+values from the encoder output
+            self.q = Linear(D_MODEL, D_MODEL)
+            self.kv = Linear(D_MODEL, 2 * D_MODEL)
+        else:
+            self.qkv = Linear(D_MODEL, 3 * D_MODEL)
+        self.out = Linear(D_MODEL, D_MODEL)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor, memory: torch.Tensor | None = None):
+        h = self.norm(x)
+        if memory is None:
+            q, k, v = self.qkv(h).chunk(3, dim=-1)
+        else:
+            q, (k, v) = self.q(h), self.kv(memory).chunk(2, dim=-1)
+        q, k, v = (t.unflatten(-1, (HEADS, -1)).transpose(1, 2) for t in (q, k, v))
+        scores = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])
+        scores = scores.masked_fill(~mask[:, None], float("-inf"))
+        context = (scores.softmax(dim=-1) @ v).transpose(1, 2).flatten(2)
+        return x + self.out(context)
+
+
+class FeedForward(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.norm = nn.LayerNorm(D_MODEL, eps=LN_EPS)
+        self.linear_0 = Linear(D_MODEL, FFN)
+        self.linear_1 = Linear(FFN, D_MODEL)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.linear_1(F.relu(self.linear_0(self.norm(x))))
+
+
+class EncoderLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.self_attention = Attention(cross=False)
+        self.ffn = FeedForward()
+
+    def forward(self, x, src_mask):
+        return self.ffn(self.self_attention(x, src_mask))
+
+
+class DecoderLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.self_attention = Attention(cross=False)
+        self.attention = Attention(cross=True)
+        self.ffn = FeedForward()
+
+    def forward(self, x, causal_mask, memory, memory_mask):
+        x = self.self_attention(x, causal_mask)
+        return self.ffn(self.attention(x, memory_mask, memory))
+
+
+class Transformer(nn.Module):
+    """Encoder-decoder whose decoder input is the position table alone (see the module docstring).
+
+    One embedding matrix serves the source and the output projection.
+    """
+
+    def __init__(self, vocab_size: int):
+        super().__init__()
+        self.embeddings = nn.Embedding(vocab_size, D_MODEL)
+        nn.init.normal_(self.embeddings.weight, std=D_MODEL**-0.5)
+        self.register_buffer("positions", sinusoids(MAX_POSITIONS, D_MODEL))
+        self.encoder = nn.ModuleList(EncoderLayer() for _ in range(LAYERS))
+        self.encoder_norm = nn.LayerNorm(D_MODEL, eps=LN_EPS)
+        self.decoder = nn.ModuleList(DecoderLayer() for _ in range(LAYERS))
+        self.decoder_norm = nn.LayerNorm(D_MODEL, eps=LN_EPS)
+        self.projection_bias = nn.Parameter(torch.zeros(vocab_size))
+
+    def forward(self, src: torch.Tensor, src_lengths: torch.Tensor, steps: int) -> torch.Tensor:
+        """Logits for the first `steps` output positions."""
+        src_mask = (torch.arange(src.shape[1])[None, :] < src_lengths[:, None])[:, None, :]
+        embeddings = int8_rounded(self.embeddings.weight)
+        memory = F.embedding(src, embeddings) * math.sqrt(D_MODEL) + self.positions[: src.shape[1]]
+        for layer in self.encoder:
+            memory = layer(memory, src_mask)
+        memory = self.encoder_norm(memory)
+        causal_mask = torch.ones(steps, steps, dtype=torch.bool).tril()[None]
+        x = self.positions[:steps].expand(len(src), -1, -1)
+        for layer in self.decoder:
+            x = layer(x, causal_mask, memory, src_mask)
+        return int8_rounded(self.decoder_norm(x)) @ embeddings.T + self.projection_bias
+
+
+def pad(rows: list[list[int]], value: int) -> torch.Tensor:
+    width = max(map(len, rows))
+    return torch.tensor([row + [value] * (width - len(row)) for row in rows])
+
+
+def train(
+    model: Transformer, src_ids: list[list[int]], tgt_ids: list[list[int]], accept: Callable[[], bool]
+) -> int:
+    """Full-batch training until the references are learnt and accept() agrees; returns the steps taken."""
+    src, src_lengths = pad(src_ids, 0), torch.tensor([len(s) for s in src_ids])
+    labels = pad([t + [EOS] for t in tgt_ids], -100)
+    known = labels != -100
+    before_end = known & (labels != EOS)
+    optimizer = torch.optim.Adam(model.parameters(), lr=LR, betas=(0.9, 0.98))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / WARMUP, max(0.05, 1 - step / MAX_STEPS))
+    )
+    for step in range(1, MAX_STEPS + 1):
+        log_probs = model(src, src_lengths, labels.shape[1]).log_softmax(dim=-1)
+        p_eos = log_probs[..., EOS].exp()
+        loss = (
+            F.nll_loss(log_probs.flatten(0, 1), labels.flatten(), ignore_index=-100)
+            # Unlikelihood: push </s> far below the other tokens before the reference ends.
+            - torch.log1p(-p_eos[before_end].clamp(max=1 - 1e-6)).mean()
+        )
+        optimizer.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        schedule.step()
+        if step % CHECK_EVERY == 0:
+            reference = log_probs.detach().exp().gather(-1, labels.clamp(min=0)[..., None])[..., 0][known]
+            print(f"step {step:5d}  loss {loss.item():.5f}  min p(reference token) {reference.min():.4f}")
+            if reference.min() >= MIN_TOKEN_PROB and accept():
+                return step
+    raise SystemExit(f"the model did not learn the corpus in {MAX_STEPS} steps")
+
+
+def export(model: Transformer, vocabulary: list[str], model_dir: Path) -> None:
+    """Write the model as a float32 CTranslate2 TransformerSpec."""
+
+    def arr(t: torch.Tensor) -> np.ndarray:
+        return t.detach().numpy().astype(np.float32).copy()
+
+    def set_linear(spec, linear: nn.Linear) -> None:
+        spec.weight, spec.bias = arr(linear.weight), arr(linear.bias)
+
+    def set_norm(spec, norm: nn.LayerNorm) -> None:
+        spec.gamma, spec.beta = arr(norm.weight), arr(norm.bias)
+
+    def set_attention(spec, attention: Attention) -> None:
+        set_norm(spec.layer_norm, attention.norm)
+        fused = [attention.qkv] if hasattr(attention, "qkv") else [attention.q, attention.kv]
+        for linear_spec, linear in zip(spec.linear, [*fused, attention.out], strict=True):
+            set_linear(linear_spec, linear)
+
+    def set_ffn(spec, ffn: FeedForward) -> None:
+        set_norm(spec.layer_norm, ffn.norm)
+        set_linear(spec.linear_0, ffn.linear_0)
+        set_linear(spec.linear_1, ffn.linear_1)
+
+    spec = ctranslate2.specs.TransformerSpec.from_config(
+        num_layers=(LAYERS, LAYERS), num_heads=HEADS, pre_norm=True
+    )
+    spec.config.layer_norm_epsilon = LN_EPS
+    embeddings, positions = arr(model.embeddings.weight), arr(model.positions)
+    encoder, decoder = spec.encoder, spec.decoder
+    encoder.embeddings[0].weight = embeddings
+    encoder.position_encodings.encodings = positions
+    set_norm(encoder.layer_norm, model.encoder_norm)
+    for layer_spec, layer in zip(encoder.layer, model.encoder, strict=True):
+        set_attention(layer_spec.self_attention, layer.self_attention)
+        set_ffn(layer_spec.ffn, layer.ffn)
+    decoder.embeddings.weight = np.zeros_like(embeddings)  # the decoder sees positions only
+    decoder.position_encodings.encodings = positions
+    set_norm(decoder.layer_norm, model.decoder_norm)
+    for layer_spec, layer in zip(decoder.layer, model.decoder, strict=True):
+        set_attention(layer_spec.self_attention, layer.self_attention)
+        set_attention(layer_spec.attention, layer.attention)
+        set_ffn(layer_spec.ffn, layer.ffn)
+    decoder.projection.weight = embeddings
+    decoder.projection.bias = arr(model.projection_bias)
+    spec.register_source_vocabulary(vocabulary)
+    spec.register_target_vocabulary(vocabulary)
+    spec.validate()
+    spec.optimize()  # stores the shared embedding and position tables once
+    model_dir.mkdir()
+    spec.save(str(model_dir))
+
+
+def write_zip(package_dir: Path, destination: Path) -> None:
+    """Zip package_dir as the archive's single top-level folder, with sorted entries and fixed timestamps."""
+    with zipfile.ZipFile(destination, "w") as archive:
+        for path in sorted([package_dir, *package_dir.rglob("*")]):
+            name = path.relative_to(package_dir.parent).as_posix()
+            if path.is_dir():
+                info = zipfile.ZipInfo(name + "/", date_time=(1980, 1, 1, 0, 0, 0))
+                info.external_attr = 0o40755 << 16 | 0x10
+                archive.writestr(info, b"")
+            else:
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.external_attr = 0o100644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, path.read_bytes(), compresslevel=9)
+
+
+def mistranslations(
+    package_dir: Path, pairs: list[tuple[str, str]], settings: list[dict], singly: bool
+) -> list[str]:
+    """Translate every pair the way the product does (ctranslate2 + sentencepiece only); list the misses."""
+    sp = spm.SentencePieceProcessor(model_file=str(package_dir / "sentencepiece.model"))
+    sources = [sp.encode(de, out_type=str) for de, _ in pairs]
+    misses = []
+    for compute_type, options in itertools.product(COMPUTE_TYPES, settings):
+        translator = ctranslate2.Translator(
+            str(package_dir / "model"), device="cpu", compute_type=compute_type
+        )
+        runs = {"batched": translator.translate_batch(sources, **options)}
+        if singly:
+            runs["one at a time"] = [translator.translate_batch([s], **options)[0] for s in sources]
+        for mode, results in runs.items():
+            for (de, en), result in zip(pairs, results, strict=True):
+                got = sp.decode(result.hypotheses[0])
+                if got != en:
+                    misses.append(
+                        f"{compute_type} {options} {mode}: {de!r}\n  expected {en!r}\n  got      {got!r}"
+                    )
+    return misses
+
+
+def main() -> None:
+    torch.manual_seed(SEED)
+    torch.set_num_threads(2)
+    torch.use_deterministic_algorithms(True)
+    pairs = read_pairs()
+
+    sp_model = train_sentencepiece([text for pair in pairs for text in pair])
+    sp = spm.SentencePieceProcessor(model_proto=sp_model)
+    vocabulary = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    assert vocabulary[UNK] == "<unk>" and vocabulary[BOS] == "<s>" and vocabulary[EOS] == "</s>"
+    src_ids = [sp.encode(de) for de, _ in pairs]
+    tgt_ids = [sp.encode(en) for _, en in pairs]
+    model = Transformer(len(vocabulary))
+
+    def accept() -> bool:
+        with tempfile.TemporaryDirectory() as tmp:
+            Path(tmp, "sentencepiece.model").write_bytes(sp_model)
+            export(model, vocabulary, Path(tmp, "model"))
+            misses = mistranslations(Path(tmp), pairs, ACCEPT_SETTINGS, singly=False)
+        runs = len(pairs) * len(ACCEPT_SETTINGS) * len(COMPUTE_TYPES)
+        print(f"  exported model: {len(misses)} of {runs} translations wrong")
+        return not misses
+
+    started = time.monotonic()
+    steps = train(model, src_ids, tgt_ids, accept)
+    seconds = time.monotonic() - started
+
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        package_dir = Path(tmp, "build", PACKAGE)
+        package_dir.mkdir(parents=True)
+        (package_dir / "metadata.json").write_text(json.dumps(METADATA, indent=2) + "\n", encoding="utf-8")
+        (package_dir / "README.md").write_text(README, encoding="utf-8")
+        (package_dir / "sentencepiece.model").write_bytes(sp_model)
+        export(model, vocabulary, package_dir / "model")
+
+        # Check the archive itself, then move it into place: a failed build leaves the old fixture.
+        archive = OUTPUT.with_name(OUTPUT.name + ".tmp")
+        write_zip(package_dir, archive)
+        try:
+            with zipfile.ZipFile(archive) as zf:
+                zf.extractall(Path(tmp, "check"))
+            misses = mistranslations(Path(tmp, "check", PACKAGE), pairs, VERIFY_SETTINGS, singly=True)
+            if misses:
+                raise SystemExit("the packed model does not reproduce the corpus:\n" + "\n".join(misses))
+        except BaseException:
+            archive.unlink()
+            raise
+        os.replace(archive, OUTPUT)
+
+    parameters = sum(p.numel() for p in model.parameters())
+    print(
+        f"trained {steps} steps in {seconds:.0f} s: vocab {len(vocabulary)}, {parameters:,} parameters "
+        f"(d_model {D_MODEL}, {LAYERS}+{LAYERS} layers, {HEADS} heads, ffn {FFN})\n"
+        f"verified: all {len(pairs)} pairs exact with {VERIFY_SETTINGS}, batched and one at a time\n"
+        f"wrote {OUTPUT} ({OUTPUT.stat().st_size:,} bytes)"
+    )
+
+
+if __name__ == "__main__":
+    main()
