@@ -13,7 +13,8 @@ $(BIN)/pipeline: pyproject.toml
 	# argostranslate without its declared dependencies (stanza, torch, spaCy): see README. pip then
 	# warns that they are missing; that warning is expected and filtered out.
 	$(BIN)/python -m pip install -q --no-deps argostranslate==$(ARGOS_VERSION)
-	set -o pipefail; $(BIN)/python -m pip install -q -e '.[dev]' 2>&1 | { grep -v '^argostranslate .* requires' || true; }
+	set -o pipefail; $(BIN)/python -m pip install -q -e '.[dev]' 2>&1 | \
+		{ grep -v -e '^argostranslate .* requires' -e "^ERROR: pip's dependency resolver" || true; }
 	touch $@
 
 # The main job: every document under corpora/de, briefings in briefings/ (needs an installed de→en model).
