@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import fcntl
 import hashlib
 import inspect
 import json
@@ -62,6 +63,12 @@ def main() -> None:
     if not SHARED.is_dir():
         sys.exit(f"error: {SHARED} not found (the shared/ folder beside the repository)")
     mode = "quick" if args.quick else "full"
+    CACHE.mkdir(parents=True, exist_ok=True)
+    lock = open(CACHE / "lock", "w")  # held (and the lock with it) until the process exits
+    try:  # two runs at once would slow each other down and write the same results.json
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.exit("error: another bench run is in progress (bench/.cache/lock)")
     tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     # argostranslate reads these when first imported: set before anything imports it; children inherit them.
     for name in ("ARGOS_PACKAGES_DIR", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
@@ -117,6 +124,8 @@ def bench(r: dict, tmp: Path, argos: bool) -> None:
         r["argos_paragraphs_timed"] = r["argos"]["paragraphs"]
         r["argos_seconds_per_paragraph"] = r["argos"]["median"] / r["argos"]["paragraphs"]
         r["pipeline_vs_argos"] = r["argos_seconds_per_paragraph"] / per_paragraph
+        # The ceiling for pipeline_vs_argos on this machine: raw CTranslate2 against argos.
+        r["ct2_vs_argos"] = r["argos_seconds_per_paragraph"] / (r["ct2_seconds"] / len(corpus.paragraphs))
         r["pipeline_vs_argos_cpu"] = (r["argos"]["cpu_median"] / r["argos"]["paragraphs"]) / (
             r["stages"]["translate"]["cpu_median"] / len(corpus.paragraphs)
         )
@@ -462,6 +471,7 @@ def show(r: dict) -> None:
         ("(c) pipeline translate stage", f"{r['pipeline_translate_seconds']:.2f} s", None),
         ("pipeline_vs_argos (speed)", _x(r.get("pipeline_vs_argos")), "pipeline_vs_argos"),
         ("pipeline_vs_ct2 (speed)", _x(r["pipeline_vs_ct2"]), "pipeline_vs_ct2"),
+        ("ct2_vs_argos (engine ceiling)", _x(r.get("ct2_vs_argos")), None),
         ("(d) whole run, cold", f"{r['cold_run_seconds']:.2f} s", None),
         ("(d) whole run, warm re-run", f"{r['warm_run_seconds']:.3f} s", None),
     ]
