@@ -26,10 +26,18 @@ OUT = ROOT / "briefings-demo" / "screenshots"
 SIZES = {"desktop": (1280, 900, False), "phone": (390, 844, True)}
 
 
-def chromium(profile: Path) -> webdriver.Chrome:
-    """Debian's headless chromium through its own chromedriver (Selenium Manager never runs)."""
+def chromium(
+    profile: Path,
+    binary: str = "/usr/bin/chromium",
+    driver: str = "/usr/bin/chromedriver",
+    capabilities: dict | None = None,
+) -> webdriver.Chrome:
+    """Debian's headless chromium through its own chromedriver (Selenium Manager never runs).
+
+    Also used by tests/test_browser.py, so the screenshots and the tests see the same browser.
+    """
     options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
+    options.binary_location = binary
     for flag in (
         "--headless",
         "--no-sandbox",
@@ -42,7 +50,9 @@ def chromium(profile: Path) -> webdriver.Chrome:
         f"--user-data-dir={profile}",
     ):
         options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    for name, value in (capabilities or {}).items():
+        options.set_capability(name, value)
+    return webdriver.Chrome(service=Service(driver), options=options)
 
 
 def set_viewport(driver: webdriver.Chrome, width: int, height: int, mobile: bool) -> None:

@@ -6,16 +6,18 @@ these tests skip, except in CI, where they fail.
 
 import os
 import shutil
+import sys
 
 import pytest
-from conftest import DEMO
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from conftest import DEMO, ROOT
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from pipeline.run import run
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from screenshots import chromium as headless_chromium  # noqa: E402 — the one browser set-up
 
 pytestmark = pytest.mark.browser
 
@@ -51,23 +53,12 @@ def driver(tmp_path_factory):
         if os.environ.get("CI", "").lower() in ("true", "1"):
             pytest.fail(why)
         pytest.skip(why)
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    # An explicit driver path: Selenium Manager (which would download a browser) never runs.
-    browser = webdriver.Chrome(service=Service(chromedriver), options=options)
+    browser = headless_chromium(
+        tmp_path_factory.mktemp("chromium-profile"),
+        chromium,
+        chromedriver,
+        capabilities={"goog:loggingPrefs": {"browser": "ALL"}},
+    )
     yield browser
     browser.quit()
 
