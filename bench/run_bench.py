@@ -3,7 +3,8 @@
 Run with the project venv from the repository root: `.venv/bin/python bench/run_bench.py [--quick]`.
 The argostranslate baseline runs in `.venv-bench` (see bench/argos_baseline.py). Every figure uses the same
 benchmark package (../shared/bench/make_bench_package.py: real size and per-token cost, every sentence
-decodes to 28 tokens), CTranslate2 inter_threads 1 / intra_threads 2, beam 4, compute type "auto".
+decodes to 28 tokens), beam 4, compute type "auto", and the pipeline's default CTranslate2 threads
+(configs/default.toml, resolved for this machine) and batch size.
 Prints a table and writes bench/results.json. See bench/README.md for what each figure means.
 """
 
@@ -36,7 +37,7 @@ CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results.json"
 BENCH_PYTHON = ROOT / ".venv-bench" / "bin" / "python"
 PIPELINE = ROOT / ".venv" / "bin" / "pipeline"
-SETTINGS = {"inter_threads": 1, "intra_threads": 2, "beam_size": 4, "compute_type": "auto"}
+SETTINGS = {"beam_size": 4, "compute_type": "auto"}  # threads and batch size: the pipeline's defaults
 WARMUP = "Das ist ein kurzer Absatz zum Aufwärmen des Modells. Er wird nicht mitgemessen."
 TARGETS = {  # figure: (comparison, bound)
     "pipeline_vs_argos": (">=", 4.0),
@@ -95,7 +96,7 @@ def bench(r: dict, tmp: Path, argos: bool) -> None:
     package = Path(install_file(bench_package()).package_path)
     corpus = corpora.build_corpus(CACHE, plan["paragraphs"])
     config = bench_config(cache=False)
-    r["settings"] = SETTINGS | {"max_batch_tokens": config.translate.max_batch_tokens}
+    r["settings"] = engine_settings(config)
     r["machine"] = machine() | {"loadavg_before": load_before}
     r["corpus"] = {
         "documents": len(list(corpus.docs_dir.glob("*.md"))),
@@ -104,12 +105,15 @@ def bench(r: dict, tmp: Path, argos: bool) -> None:
         "source": "../shared/bench/de-sentences.txt",
     }
     r["stages"], translations = measure_stages(corpus, config, plan["repeats"])
-    r["ct2"], ct2_outputs = measure_ct2(package, corpus, plan["repeats"])
+    r["ct2"], ct2_outputs = measure_ct2(package, corpus, plan["repeats"], r["settings"])
     # Same model, same beam: the pipeline must produce exactly raw CTranslate2's output for every sentence
     # (a sentence it skipped or cut short would make it look faster than it is).
     matching = sum(translations.get(s) == out for s, out in ct2_outputs.items())
     r["pipeline_outputs_match_ct2"] = matching / len(ct2_outputs)
-    r["argos"] = measure_argos(corpus, plan["argos_paragraphs"], plan["repeats"], tmp) if argos else None
+    if argos:
+        r["argos"] = measure_argos(corpus, plan["argos_paragraphs"], plan["repeats"], tmp, r["settings"])
+    else:
+        r["argos"] = None
     r["runs"] = measure_runs(corpus, plan["repeats"], tmp)
     r["rss"] = measure_rss(corpus, tmp)
     r["help"] = measure_help(plan["help_repeats"])
@@ -155,6 +159,18 @@ def bench_package() -> Path:
         subprocess.run([sys.executable, script, tmp], check=True, stdout=subprocess.DEVNULL)
         tmp.rename(out)
     return out / "translate-de_en-bench.argosmodel"
+
+
+def engine_settings(config) -> dict:
+    """What every measured translator runs with: SETTINGS, and the pipeline's threads resolved as it does."""
+    from pipeline.translate import available_cores
+
+    t = config.translate
+    return SETTINGS | {
+        "inter_threads": t.inter_threads or available_cores(),
+        "intra_threads": t.intra_threads,
+        "max_batch_tokens": t.max_batch_tokens,
+    }
 
 
 def has_cache_option() -> bool:
@@ -253,8 +269,14 @@ def measure_stages(corpus: corpora.Corpus, config, repeats: int) -> tuple[dict, 
     return stages, translations
 
 
-def measure_ct2(package: Path, corpus: corpora.Corpus, repeats: int) -> tuple[dict, dict[str, str]]:
-    """(b): CTranslate2 translate_batch over all sentences, pre-split and pre-tokenized: the engine limit."""
+def measure_ct2(
+    package: Path, corpus: corpora.Corpus, repeats: int, settings: dict
+) -> tuple[dict, dict[str, str]]:
+    """(b): CTranslate2 translate_batch over all sentences, pre-split and pre-tokenized: the engine limit.
+
+    One call with every sentence: CTranslate2 sorts them by length, cuts token batches and spreads them
+    over its inter_threads workers itself.
+    """
     import ctranslate2
     import sentencepiece
 
@@ -266,26 +288,30 @@ def measure_ct2(package: Path, corpus: corpora.Corpus, repeats: int) -> tuple[di
     translator = ctranslate2.Translator(
         str(package / "model"),
         device="cpu",
-        compute_type=SETTINGS["compute_type"],
-        inter_threads=SETTINGS["inter_threads"],
-        intra_threads=SETTINGS["intra_threads"],
+        compute_type=settings["compute_type"],
+        inter_threads=settings["inter_threads"],
+        intra_threads=settings["intra_threads"],
     )
+    batch_tokens = settings["max_batch_tokens"]
     results: list = []
 
     def translate(batch=tokens):
         results[:] = translator.translate_batch(
-            batch, beam_size=SETTINGS["beam_size"], max_batch_size=4096, batch_type="tokens"
+            batch, beam_size=settings["beam_size"], max_batch_size=batch_tokens, batch_type="tokens"
         )
 
     translate(sp.encode(split_sentences(WARMUP, "de"), out_type=str))
     log(f"raw CTranslate2: {len(sentences)} sentences")
-    figures = timing(translate, repeats) | {"sentences": len(sentences), "max_batch_size": 4096}
+    figures = timing(translate, repeats) | {"sentences": len(sentences), "max_batch_size": batch_tokens}
     figures["output_tokens_mean"] = statistics.mean(len(r.hypotheses[0]) for r in results)
     return figures, {s: sp.decode(r.hypotheses[0]) for s, r in zip(sentences, results, strict=True)}
 
 
-def measure_argos(corpus: corpora.Corpus, count: int, repeats: int, tmp: Path) -> dict | None:
-    """(a): argostranslate's translate() per paragraph, in .venv-bench, on `count` spread-out paragraphs."""
+def measure_argos(corpus: corpora.Corpus, count: int, repeats: int, tmp: Path, settings: dict) -> dict | None:
+    """(a): argostranslate's translate() per paragraph, in .venv-bench, on `count` spread-out paragraphs.
+
+    Same beam, compute type and threads as the others; its batch size stays its own (ARGOS_BATCH_SIZE).
+    """
     from pipeline.split import split_sentences
 
     if not BENCH_PYTHON.exists():
@@ -297,10 +323,10 @@ def measure_argos(corpus: corpora.Corpus, count: int, repeats: int, tmp: Path) -
     job = tmp / "argos-input.json"
     job.write_text(json.dumps({"warmup": WARMUP, "paragraphs": subset}), encoding="utf-8")
     env = os.environ | {
-        "ARGOS_INTER_THREADS": str(SETTINGS["inter_threads"]),
-        "ARGOS_INTRA_THREADS": str(SETTINGS["intra_threads"]),
-        "ARGOS_BEAM_SIZE": str(SETTINGS["beam_size"]),
-        "ARGOS_COMPUTE_TYPE": SETTINGS["compute_type"],
+        "ARGOS_INTER_THREADS": str(settings["inter_threads"]),
+        "ARGOS_INTRA_THREADS": str(settings["intra_threads"]),
+        "ARGOS_BEAM_SIZE": str(settings["beam_size"]),
+        "ARGOS_COMPUTE_TYPE": settings["compute_type"],
     }
     log(f"argostranslate baseline: {count} paragraphs × {repeats} (a minute or more per repeat)")
     proc = subprocess.run(
@@ -496,8 +522,9 @@ def show(r: dict) -> None:
     s = r["settings"]
     console.print(
         f"settings: beam {s['beam_size']}, inter_threads {s['inter_threads']}, intra_threads "
-        f"{s['intra_threads']}, compute_type {s['compute_type']}; pipeline output = raw CTranslate2 output "
-        f"for {r['pipeline_outputs_match_ct2']:.0%} of sentences"
+        f"{s['intra_threads']}, batches ≤ {s['max_batch_tokens']} tokens, compute_type {s['compute_type']}; "
+        f"pipeline output = raw CTranslate2 output for "
+        f"{r['pipeline_outputs_match_ct2']:.0%} of sentences"
         + (
             f"; argos splitter: {a['sentencizer']}, {a['sentences']} sentences in its "
             f"{a['paragraphs']} paragraphs"

@@ -137,8 +137,8 @@ def _validate(path: Path, config: Config) -> None:
             raise ConfigError(f"{path}: translate.{key} must be at least 1")
     if t.max_output_ratio <= 0 or t.max_output_extra < 0:
         raise ConfigError(f"{path}: translate.max_output_ratio must be > 0 and max_output_extra ≥ 0")
-    if t.inter_threads < 1 or t.intra_threads < 0:
-        raise ConfigError(f"{path}: translate.inter_threads must be ≥ 1 and intra_threads ≥ 0")
+    if t.inter_threads < 0 or t.intra_threads < 0:
+        raise ConfigError(f"{path}: translate.inter_threads and intra_threads must be ≥ 0 (0 = automatic)")
     if config.summary.algorithm not in ALGORITHMS:
         raise ConfigError(f"{path}: summary.algorithm must be one of {', '.join(ALGORITHMS)}")
     if config.summary.mode not in MODES:

@@ -8,6 +8,7 @@ its source length.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from functools import cached_property
@@ -58,7 +59,7 @@ class Translator:
             str(self.path / "model"),
             device="cpu",
             compute_type=self.settings.compute_type,
-            inter_threads=self.settings.inter_threads,
+            inter_threads=self.settings.inter_threads or available_cores(),
             intra_threads=self.settings.intra_threads,
         )
 
@@ -84,14 +85,23 @@ class Translator:
             for k, chunk in enumerate(chunk_tokens(tokens))
         ]
         pieces.sort(key=lambda piece: len(piece[2]))
-        outputs: list[dict[int, str]] = [{} for _ in texts]
-        for batch in self._batches(pieces):
-            cap = int(self.settings.max_output_ratio * len(batch[-1][2])) + self.settings.max_output_extra
-            results = self._ct2.translate_batch(
-                [tokens for _, _, tokens in batch], beam_size=self.settings.beam_size, max_decoding_length=cap
+        batches = list(self._batches(pieces))
+        # Every batch is queued at once (asynchronous): with inter_threads > 1 CTranslate2's workers each
+        # take the next batch, so they run side by side instead of one call at a time.
+        pending = [
+            self._ct2.translate_batch(
+                [tokens for _, _, tokens in batch],
+                beam_size=self.settings.beam_size,
+                max_decoding_length=int(self.settings.max_output_ratio * len(batch[-1][2]))
+                + self.settings.max_output_extra,
+                asynchronous=True,
             )
+            for batch in batches
+        ]
+        outputs: list[dict[int, str]] = [{} for _ in texts]
+        for batch, results in zip(batches, pending, strict=True):
             for (i, k, _), result in zip(batch, results, strict=True):
-                outputs[i][k] = self._sp.decode(result.hypotheses[0])
+                outputs[i][k] = self._sp.decode(result.result().hypotheses[0])
         return [" ".join(parts[k] for k in sorted(parts)) for parts in outputs]
 
     def _batches(self, pieces: list[_Piece]) -> Iterator[list[_Piece]]:
@@ -104,6 +114,11 @@ class Translator:
             batch.append(piece)
         if batch:
             yield batch
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on (its affinity mask, which taskset and cgroups cpusets narrow)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def chunk_tokens(tokens: list[str]) -> list[list[str]]:

@@ -23,6 +23,7 @@ def test_a_config_file_overrides_only_its_keys_and_options_override_the_file(tmp
         ("[summary]\nalgorithm = 'magic'\n", "summary.algorithm"),
         ("[summary]\nlength = 'lots'\n", "summary.length"),
         ("[translate]\nbeam_size = 0\n", "translate.beam_size"),
+        ("[translate]\ninter_threads = -1\n", "translate.inter_threads"),
         ("[translate]\nbeam_size = 'four'\n", "translate.beam_size must be int"),
         ("[translate]\nbeem_size = 4\n", "unknown key translate.beem_size"),
         ("[colour]\nx = 1\n", "unknown section"),

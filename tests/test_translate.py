@@ -1,10 +1,24 @@
 """The fixture package through argostranslate's package format, SentencePiece and CTranslate2."""
 
+import dataclasses
+
+import pytest
 from conftest import demo_pairs
 
+from pipeline.translate import Translator
 
-def test_fixture_reproduces_demo_corpus_in_one_batch(translator):
+
+@pytest.mark.parametrize(
+    "inter_threads, max_batch_tokens",
+    [(1, 100_000), (2, 24), (0, 64)],
+    ids=["one batch", "many small batches on two workers", "automatic workers"],
+)
+def test_fixture_reproduces_demo_corpus(installed_model, config, inter_threads, max_batch_tokens):
+    settings = dataclasses.replace(
+        config.translate, inter_threads=inter_threads, max_batch_tokens=max_batch_tokens
+    )
     pairs = demo_pairs()
+    translator = Translator(installed_model, settings)
     assert translator.translate([de for de, _ in pairs]) == [en for _, en in pairs]
 
 
