@@ -110,10 +110,12 @@ def bench(r: dict, tmp: Path, argos: bool) -> None:
     # (a sentence it skipped or cut short would make it look faster than it is).
     matching = sum(translations.get(s) == out for s, out in ct2_outputs.items())
     r["pipeline_outputs_match_ct2"] = matching / len(ct2_outputs)
+    r["argos"] = r["argos_own_threads"] = None
     if argos:
-        r["argos"] = measure_argos(corpus, plan["argos_paragraphs"], plan["repeats"], tmp, r["settings"])
-    else:
-        r["argos"] = None
+        count, repeats = plan["argos_paragraphs"], plan["repeats"]
+        r["argos"] = measure_argos(corpus, count, repeats, tmp, r["settings"])
+        # What users get today without tuning: argostranslate with its own thread defaults.
+        r["argos_own_threads"] = measure_argos(corpus, count, repeats, tmp, r["settings"], own_threads=True)
     r["runs"] = measure_runs(corpus, plan["repeats"], tmp)
     r["rss"] = measure_rss(corpus, tmp)
     r["help"] = measure_help(plan["help_repeats"])
@@ -133,6 +135,9 @@ def bench(r: dict, tmp: Path, argos: bool) -> None:
         r["pipeline_vs_argos_cpu"] = (r["argos"]["cpu_median"] / r["argos"]["paragraphs"]) / (
             r["stages"]["translate"]["cpu_median"] / len(corpus.paragraphs)
         )
+    if r["argos_own_threads"]:
+        own = r["argos_own_threads"]
+        r["pipeline_vs_argos_own_threads"] = own["median"] / own["paragraphs"] / per_paragraph
     r["cold_run_seconds"] = r["runs"]["cold"]["median"]
     r["warm_run_seconds"] = r["runs"]["warm"]["median"]
     r["rerun_speedup"] = r["cold_run_seconds"] / r["warm_run_seconds"]
@@ -307,10 +312,13 @@ def measure_ct2(
     return figures, {s: sp.decode(r.hypotheses[0]) for s, r in zip(sentences, results, strict=True)}
 
 
-def measure_argos(corpus: corpora.Corpus, count: int, repeats: int, tmp: Path, settings: dict) -> dict | None:
+def measure_argos(
+    corpus: corpora.Corpus, count: int, repeats: int, tmp: Path, settings: dict, own_threads: bool = False
+) -> dict | None:
     """(a): argostranslate's translate() per paragraph, in .venv-bench, on `count` spread-out paragraphs.
 
-    Same beam, compute type and threads as the others; its batch size stays its own (ARGOS_BATCH_SIZE).
+    Same beam and compute type as the others, and the same threads unless `own_threads` (then its own
+    defaults: inter_threads 1, intra_threads 0). Its batch size stays its own (ARGOS_BATCH_SIZE).
     """
     from pipeline.split import split_sentences
 
@@ -322,13 +330,18 @@ def measure_argos(corpus: corpora.Corpus, count: int, repeats: int, tmp: Path, s
     subset = [corpus.paragraphs[int(i * step)] for i in range(count)]
     job = tmp / "argos-input.json"
     job.write_text(json.dumps({"warmup": WARMUP, "paragraphs": subset}), encoding="utf-8")
-    env = os.environ | {
-        "ARGOS_INTER_THREADS": str(settings["inter_threads"]),
-        "ARGOS_INTRA_THREADS": str(settings["intra_threads"]),
+    threads = {
+        "ARGOS_INTER_THREADS": settings["inter_threads"],
+        "ARGOS_INTRA_THREADS": settings["intra_threads"],
+    }
+    env = {k: v for k, v in os.environ.items() if k not in threads} | {
         "ARGOS_BEAM_SIZE": str(settings["beam_size"]),
         "ARGOS_COMPUTE_TYPE": settings["compute_type"],
     }
-    log(f"argostranslate baseline: {count} paragraphs × {repeats} (a minute or more per repeat)")
+    if not own_threads:
+        env |= {k: str(v) for k, v in threads.items()}
+    which = "its own default threads" if own_threads else "the same threads"
+    log(f"argostranslate baseline, {which}: {count} paragraphs × {repeats} (a minute or more per repeat)")
     proc = subprocess.run(
         [BENCH_PYTHON, ROOT / "bench" / "argos_baseline.py", job, str(repeats)],
         env=env,
@@ -496,6 +509,7 @@ def show(r: dict) -> None:
         ("(b) raw CTranslate2 translate_batch", f"{r['ct2_seconds']:.2f} s", None),
         ("(c) pipeline translate stage", f"{r['pipeline_translate_seconds']:.2f} s", None),
         ("pipeline_vs_argos (speed)", _x(r.get("pipeline_vs_argos")), "pipeline_vs_argos"),
+        ("  vs argos at its own default threads", _x(r.get("pipeline_vs_argos_own_threads")), None),
         ("pipeline_vs_ct2 (speed)", _x(r["pipeline_vs_ct2"]), "pipeline_vs_ct2"),
         ("ct2_vs_argos (engine ceiling)", _x(r.get("ct2_vs_argos")), None),
         ("(d) whole run, cold", f"{r['cold_run_seconds']:.2f} s", None),
