@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGOS_VERSION := 1.11.0
 
-.PHONY: translate test demo lint bench fixture clean browser screenshots
+.PHONY: translate test demo lint bench bench-sweep fixture clean browser screenshots
 
 $(BIN)/pipeline: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -54,6 +54,10 @@ bench: $(BIN)/pipeline
 	.venv-bench/bin/python -m pip install -q torch==2.13.0
 	.venv-bench/bin/python -m pip install -q argostranslate==$(ARGOS_VERSION)
 	$(BIN)/python bench/run_bench.py
+
+# Times the translate stage under several thread and batch-size settings (how the defaults were chosen).
+bench-sweep: $(BIN)/pipeline
+	$(BIN)/python bench/sweep.py
 
 # Rebuilds tests/fixtures/translate-de_en-demo.argosmodel; needs PyTorch (CPU wheel), so it has its own venv.
 fixture: $(BIN)/pipeline

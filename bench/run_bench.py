@@ -26,6 +26,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 
@@ -61,28 +63,41 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer paragraphs and repeats (development)")
     parser.add_argument("--no-argos", action="store_true", help="skip the argostranslate baseline")
     args = parser.parse_args()
-    if not SHARED.is_dir():
-        sys.exit(f"error: {SHARED} not found (the shared/ folder beside the repository)")
-    mode = "quick" if args.quick else "full"
-    CACHE.mkdir(parents=True, exist_ok=True)
-    lock = open(CACHE / "lock", "w")  # held (and the lock with it) until the process exits
-    try:  # two runs at once would slow each other down and write the same results.json
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        sys.exit("error: another bench run is in progress (bench/.cache/lock)")
-    tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
-    # argostranslate reads these when first imported: set before anything imports it; children inherit them.
-    for name in ("ARGOS_PACKAGES_DIR", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
-        os.environ[name] = str(tmp / name.lower())
-    results: dict = {"mode": mode, "complete": False}
-    try:
-        bench(results, tmp, argos=not args.no_argos)
-        results["complete"] = True
-    finally:  # an interrupted run still leaves what it measured
-        shutil.rmtree(tmp, ignore_errors=True)
-        RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    results: dict = {"mode": "quick" if args.quick else "full", "complete": False}
+    with bench_session() as tmp:
+        try:
+            bench(results, tmp, argos=not args.no_argos)
+            results["complete"] = True
+        finally:  # an interrupted run still leaves what it measured
+            RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     show(results)
     print(f"written: {RESULTS.relative_to(ROOT)}")
+
+
+@contextmanager
+def bench_session() -> Iterator[Path]:
+    """One bench process at a time, with argostranslate's and the pipeline's data in a temporary home.
+
+    Yields that home (removed at the end). Two runs at once would slow each other down and write the
+    same results.
+    """
+    if not SHARED.is_dir():
+        sys.exit(f"error: {SHARED} not found (the shared/ folder beside the repository)")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / "lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            sys.exit("error: another bench run is in progress (bench/.cache/lock)")
+        tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+        # argostranslate reads these when first imported: set before anything imports it; children
+        # inherit them.
+        for name in ("ARGOS_PACKAGES_DIR", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+            os.environ[name] = str(tmp / name.lower())
+        try:
+            yield tmp
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def bench(r: dict, tmp: Path, argos: bool) -> None:
