@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -90,6 +91,8 @@ def bench_session() -> Iterator[Path]:
         except BlockingIOError:
             sys.exit("error: another bench run is in progress (bench/.cache/lock)")
         tmp = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
+        # SIGTERM (kill, a CI timeout) unwinds like Ctrl-C: the temporary home is removed, children killed.
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
         # argostranslate reads these when first imported: set before anything imports it; children
         # inherit them.
         for name in ("ARGOS_PACKAGES_DIR", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
