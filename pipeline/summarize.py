@@ -10,18 +10,19 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-import numpy
-from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
-from sumy.nlp.stemmers import Stemmer, null_stemmer
-from sumy.summarizers.lex_rank import LexRankSummarizer
-from sumy.summarizers.lsa import LsaSummarizer
-from sumy.summarizers.luhn import LuhnSummarizer
-from sumy.summarizers.text_rank import TextRankSummarizer
-from sumy.utils import get_stop_words, normalize_language
+from typing import TYPE_CHECKING
 
 from pipeline.document import Document, Summary, SummaryItem
 from pipeline.split import split_words
+
+# sumy (with NLTK and NumPy) takes about 0.4 s to import: it is imported where a summary is made, so a
+# run that finds nothing to do, and config checks, do not pay for it.
+if TYPE_CHECKING:
+    from sumy.models.dom import ObjectDocumentModel
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.lsa import LsaSummarizer
+    from sumy.summarizers.luhn import LuhnSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
 
 ALGORITHMS = ("lexrank", "lsa", "textrank", "luhn", "lead")
 
@@ -92,6 +93,9 @@ _LANGUAGE_OVERRIDES = {"el": "greek"}
 @lru_cache
 def _language_tools(lang: str) -> tuple[Callable[[str], str], frozenset[str]]:
     """(stemmer, stop words) for an ISO code or language name; unknown parts fall back to none."""
+    from sumy.nlp.stemmers import Stemmer, null_stemmer
+    from sumy.utils import get_stop_words, normalize_language
+
     language = _LANGUAGE_OVERRIDES.get(lang.lower()) or normalize_language(lang)
     try:
         stemmer = Stemmer(language)
@@ -109,6 +113,8 @@ def _language_tools(lang: str) -> tuple[Callable[[str], str], frozenset[str]]:
 
 
 def _lexrank(s: LexRankSummarizer, doc: ObjectDocumentModel) -> list[float]:
+    import numpy
+
     words = [s._to_words_set(sentence) for sentence in doc.sentences]
     matrix = s._create_matrix(words, s.threshold, s._compute_tf(words), s._compute_idf(words))
     # A graph without edges (e.g. no sentence with a word of nonzero idf) makes the power method divide
@@ -122,6 +128,8 @@ def _textrank(s: TextRankSummarizer, doc: ObjectDocumentModel) -> list[float]:
 
 
 def _lsa(s: LsaSummarizer, doc: ObjectDocumentModel) -> list[float]:
+    import numpy
+
     # sorted: sumy enumerates a frozenset, whose order changes with the string hash seed
     dictionary = {word: row for row, word in enumerate(sorted(s._create_dictionary(doc)))}
     if not dictionary:
@@ -138,12 +146,19 @@ def _luhn(s: LuhnSummarizer, doc: ObjectDocumentModel) -> list[float]:
     return [s.rate_sentence(sentence, significant) for sentence in doc.sentences]
 
 
-_SCORERS = {
-    "lexrank": (LexRankSummarizer, _lexrank),
-    "lsa": (LsaSummarizer, _lsa),
-    "textrank": (TextRankSummarizer, _textrank),
-    "luhn": (LuhnSummarizer, _luhn),
-}
+def _summarizer(algorithm: str) -> tuple[type, Callable]:
+    """sumy's summarizer class for an algorithm, and our scorer for it."""
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.lsa import LsaSummarizer
+    from sumy.summarizers.luhn import LuhnSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+
+    return {
+        "lexrank": (LexRankSummarizer, _lexrank),
+        "lsa": (LsaSummarizer, _lsa),
+        "textrank": (TextRankSummarizer, _textrank),
+        "luhn": (LuhnSummarizer, _luhn),
+    }[algorithm]
 
 
 def _scores(texts: Sequence[str], lang: str, algorithm: str) -> list[float]:
@@ -153,7 +168,9 @@ def _scores(texts: Sequence[str], lang: str, algorithm: str) -> list[float]:
         return []
     if algorithm == "lead":
         return [(len(texts) - i) / len(texts) for i in range(len(texts))]
-    summarizer_class, scorer = _SCORERS[algorithm]
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+
+    summarizer_class, scorer = _summarizer(algorithm)
     stemmer, stop_words = _language_tools(lang)
     summarizer = summarizer_class(stemmer)
     summarizer.stop_words = stop_words

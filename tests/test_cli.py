@@ -119,6 +119,23 @@ def test_runtime_path_never_imports_torch_stanza_or_spacy(tmp_path, installed_mo
     assert (tmp_path / "wetter.html").exists()
 
 
+def test_a_rerun_with_nothing_to_do_loads_neither_model_nor_summarizer(tmp_path, installed_model):
+    # A cron job over an unchanged folder should cost a start-up, not seconds of imports and model loading.
+    code = (
+        "import sys, pathlib; from pipeline.config import load_config; from pipeline.run import run; "
+        f"report = run([pathlib.Path({str(DEMO / 'de')!r})], pathlib.Path({str(tmp_path / 'out')!r}), "
+        "load_config()); print({r.status for r in report.results}, "
+        "sorted({m.split('.')[0] for m in sys.modules} & {'ctranslate2', 'sumy', 'nltk'}))"
+    )
+    own_cache = os.environ | {"XDG_CACHE_HOME": str(tmp_path / "cache")}  # so the first run really translates
+    first, rerun = (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=own_cache)
+        for _ in "12"
+    )
+    assert first.stdout.strip() == "{'ok'} ['ctranslate2', 'nltk', 'sumy']", first.stderr
+    assert rerun.stdout.strip() == "{'skipped'} []", rerun.stderr
+
+
 def test_align_prints_links_and_writes_a_briefing_without_a_model(tmp_path):
     pair = ROOT / "tests" / "data" / "align"
     de, en = pair / "hochwasser.de.md", pair / "hochwasser.en.md"
