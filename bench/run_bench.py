@@ -186,11 +186,11 @@ def bench_package() -> Path:
 
 def engine_settings(config) -> dict:
     """What every measured translator runs with: SETTINGS, and the pipeline's threads resolved as it does."""
-    from pipeline.translate import available_cores
+    from pipeline.translate import workers
 
     t = config.translate
     return SETTINGS | {
-        "inter_threads": t.inter_threads or available_cores(),
+        "inter_threads": workers(t),
         "intra_threads": t.intra_threads,
         "max_batch_tokens": t.max_batch_tokens,
     }

@@ -122,10 +122,9 @@ def show(rows: list[dict], sentences: int) -> None:
     from rich.table import Table
 
     from pipeline.config import load_config
-    from pipeline.translate import available_cores
 
-    default = load_config().translate
-    chosen = (default.inter_threads or available_cores(), default.intra_threads, default.max_batch_tokens)
+    default = run_bench.engine_settings(load_config())
+    chosen = (default["inter_threads"], default["intra_threads"], default["max_batch_tokens"])
     table = Table(title=f"translate stage, {sentences} sentences, fastest first (median of the rounds)")
     for column in ("inter × intra", "batch tokens", "seconds", "ms / sentence", "vs fastest", "peak RSS"):
         table.add_column(column, justify="right")

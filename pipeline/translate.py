@@ -59,7 +59,7 @@ class Translator:
             str(self.path / "model"),
             device="cpu",
             compute_type=self.settings.compute_type,
-            inter_threads=self.settings.inter_threads or available_cores(),
+            inter_threads=workers(self.settings),
             intra_threads=self.settings.intra_threads,
         )
 
@@ -114,6 +114,11 @@ class Translator:
             batch.append(piece)
         if batch:
             yield batch
+
+
+def workers(settings: TranslateConfig) -> int:
+    """CTranslate2 workers (inter_threads) for these settings: 0 means one per available core."""
+    return settings.inter_threads or available_cores()
 
 
 def available_cores() -> int:
