@@ -92,8 +92,7 @@ class Translator:
             self._ct2.translate_batch(
                 [tokens for _, _, tokens in batch],
                 beam_size=self.settings.beam_size,
-                max_decoding_length=int(self.settings.max_output_ratio * len(batch[-1][2]))
-                + self.settings.max_output_extra,
+                max_decoding_length=self._output_cap(batch),
                 asynchronous=True,
             )
             for batch in batches
@@ -103,6 +102,10 @@ class Translator:
             for (i, k, _), result in zip(batch, results, strict=True):
                 outputs[i][k] = self._sp.decode(result.result().hypotheses[0])
         return [" ".join(parts[k] for k in sorted(parts)) for parts in outputs]
+
+    def _output_cap(self, batch: list[_Piece]) -> int:
+        """Most tokens a translation in this batch may have: ratio × the longest (last) input + extra."""
+        return int(self.settings.max_output_ratio * len(batch[-1][2])) + self.settings.max_output_extra
 
     def _batches(self, pieces: list[_Piece]) -> Iterator[list[_Piece]]:
         """Length-sorted pieces in batches of at most max_batch_tokens (padded) tokens."""
