@@ -147,7 +147,7 @@ def paragraph_language(
 
 
 def _is_short(text: str, kind: str) -> bool:
-    return len(text) < SHORT_CHARS or kind in ("heading", "caption")
+    return len(text) < SHORT_CHARS or kind in ("heading", "caption", "table")
 
 
 def _strong(guess: LanguageGuess, text: str, doc_lang: str, detector: LanguageDetector) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PARAGRAPH_KINDS = ("heading", "caption", "list", "quote", "body")
+PARAGRAPH_KINDS = ("heading", "caption", "list", "quote", "body", "table", "footnote")
 
 
 @dataclass

@@ -193,8 +193,8 @@ def _is_starter(word: str, lang: str) -> bool:
     return first in _STARTERS[lang] and not word[len(first) :].startswith(".")
 
 
-# A heading or a caption is one unit, translated as a whole, whatever punctuation it holds.
-UNSPLIT_KINDS = ("heading", "caption")
+# A heading, a caption or a table row is one unit, translated as a whole, whatever punctuation it holds.
+UNSPLIT_KINDS = ("heading", "caption", "table")
 
 
 def split_document(doc: Document) -> None:

@@ -1,0 +1,1 @@
+"""One reader per input format, each turning bytes into (kind, text) blocks (see ``base``)."""
