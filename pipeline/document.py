@@ -97,6 +97,10 @@ class Document:
     target_lang: str = "en"
     model: ModelInfo | None = None
     summary: Summary | None = None
+    # What the file says about itself (title, author, date, sitename, url: only those found) and what the
+    # briefing's reader should know about how its text was got (see pipeline.readers.base.Extraction).
+    metadata: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
     # Set only for a document aligned with an existing translation (see the module docstring).
     counterpart: Document | None = None
     links: list[Link] | None = None
