@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-EXIT_FAILED, EXIT_USAGE, EXIT_NO_MODEL, EXIT_LOCKED = 1, 2, 3, 4
+EXIT_FAILED, EXIT_USAGE, EXIT_NO_MODEL, EXIT_LOCKED, EXIT_OUTPUT = 1, 2, 3, 4, 5
 
 app = typer.Typer(
     help="Offline German→English translation and bilingual summary briefings.",
@@ -50,6 +50,7 @@ def _fail(message: str, code: int) -> typer.Exit:
 def _errors() -> Iterator[None]:
     """Turn the library's errors into one clear line and the documented exit code, never a traceback."""
     from pipeline.config import ConfigError
+    from pipeline.fileio import OutputError
     from pipeline.models import ModelError, NoModelError
     from pipeline.reader import InputError
 
@@ -59,6 +60,8 @@ def _errors() -> Iterator[None]:
         raise _fail(str(exc), EXIT_USAGE) from None
     except NoModelError as exc:
         raise _fail(str(exc), EXIT_NO_MODEL) from None
+    except OutputError as exc:  # a full disk, a read-only or unwritable output directory
+        raise _fail(str(exc), EXIT_OUTPUT) from None
     except (ModelError, InputError) as exc:
         raise _fail(str(exc), EXIT_FAILED) from None
 
@@ -105,7 +108,8 @@ def run(
 
     Unchanged inputs are skipped (see the manifest in the output directory). Exit codes: 0 all good,
     1 some documents failed, 2 usage or config error, 3 no model, 4 output directory locked,
-    130/143 stopped by SIGINT/SIGTERM.
+    5 output directory cannot be written (disk full, read-only, no permission), 130/143 stopped by
+    SIGINT/SIGTERM.
     """
     from pipeline.reader import InputError
     from pipeline.run import Interrupted, LockedError
