@@ -51,14 +51,14 @@ def _errors() -> Iterator[None]:
     """Turn the library's errors into one clear line and the documented exit code, never a traceback."""
     from pipeline.config import ConfigError
     from pipeline.fileio import OutputError
-    from pipeline.models import ModelError, NoModelError
+    from pipeline.models import ModelError, NoModelError, PackagesDirError
     from pipeline.reader import InputError
 
     try:
         yield
     except ConfigError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    except NoModelError as exc:
+    except (NoModelError, PackagesDirError) as exc:
         raise _fail(str(exc), EXIT_NO_MODEL) from None
     except OutputError as exc:  # a full disk, a read-only or unwritable output directory
         raise _fail(str(exc), EXIT_OUTPUT) from None
@@ -352,9 +352,10 @@ def models_list() -> None:
     """List installed translation packages."""
     from pipeline.models import installed_packages, model_info, packages_dir
 
-    packages = installed_packages()
-    if not packages:
-        typer.echo(f"No packages installed in {packages_dir()}")
+    with _errors():
+        packages = installed_packages()
+        if not packages:
+            typer.echo(f"No packages installed in {packages_dir()}")
     for pkg in packages:
         info = model_info(pkg)
         typer.echo(f"{info.from_code}→{info.to_code}  {info.package} {info.version}  {info.path}")

@@ -34,13 +34,16 @@ class OutputError(Exception):
     """The output directory cannot be written; the message names it and says why."""
 
     def __init__(self, directory: Path, exc: OSError):
-        problem = _PROBLEMS.get(exc.errno, exc.strerror or str(exc))
-        where = Path(exc.filename) if exc.filename else None
-        if exc.errno in (errno.EEXIST, errno.ENOTDIR) and where is not None:
-            # mkdir over a file (EEXIST) or through one (ENOTDIR): name the file that is in the way.
-            problem = f"{_file_in_the_way(where)} is a file, not a directory"
-        super().__init__(f"cannot write to {directory}: {problem}")
+        super().__init__(f"cannot write to {directory}: {problem(exc)}")
         self.errno = exc.errno
+
+
+def problem(exc: OSError) -> str:
+    """What went wrong, in words a user acts on (the directory is named by the caller)."""
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR) and exc.filename:
+        # mkdir over a file (EEXIST) or through one (ENOTDIR): name the file that is in the way.
+        return f"{_file_in_the_way(Path(exc.filename))} is a file, not a directory"
+    return _PROBLEMS.get(exc.errno, exc.strerror or str(exc))
 
 
 def _file_in_the_way(path: Path) -> Path:
