@@ -29,6 +29,25 @@ models_app = typer.Typer(
 )
 app.add_typer(models_app, name="models")
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"pipeline {version('pipeline')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Options of `pipeline` itself, before the command (the help text is the app's)."""
+
+
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="TOML config (default: configs/default.toml).")
 ]
@@ -220,7 +239,9 @@ def detect(
 
 @app.command()
 def split(
-    file: FileArgument, lang: Annotated[str, typer.Option(help="Language of the text.")] = "de"
+    file: FileArgument,
+    lang: Annotated[str, typer.Option(help="Language of the text.")] = "de",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Split a document into sentences, one per line with its id."""
     from pipeline.reader import read_document
@@ -231,6 +252,13 @@ def split(
     for paragraph in doc.paragraphs:
         paragraph.lang = lang
     split_document(doc)
+    if as_json:
+        paragraphs = [
+            {"id": p.id, "kind": p.kind, "sentences": [{"id": s.id, "text": s.text} for s in p.sentences]}
+            for p in doc.paragraphs
+        ]
+        typer.echo(json.dumps({"lang": lang, "paragraphs": paragraphs}, ensure_ascii=False, indent=2))
+        return
     for sentence in doc.sentences():
         typer.echo(f"{sentence.id}\t{sentence.text}")
 
