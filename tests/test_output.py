@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DEMO, FIXTURE_MODEL
-from test_batch import command, environment, pipeline_cli, tree
+from test_batch import command, environment, pipeline_cli, tree, uninterrupted_run
 
 from pipeline.fileio import OutputError, write_all_atomic
 from pipeline.manifest import MANIFEST_NAME
@@ -48,11 +48,7 @@ def corpus(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def complete_run(tmp_path_factory, corpus, packages):
-    """The output of an uninterrupted run without faults."""
-    out = tmp_path_factory.mktemp("complete")
-    result = pipeline_cli("run", corpus, "--out", out, "--no-cache", packages=packages)
-    assert result.returncode == 0, result.stderr
-    return tree(out)
+    return uninterrupted_run(tmp_path_factory.mktemp("complete"), corpus, packages)
 
 
 def faulty_run(*args, packages, env=None, limit=None, umask=None):
