@@ -35,7 +35,6 @@ class OutputError(Exception):
 
     def __init__(self, directory: Path, exc: OSError):
         super().__init__(f"cannot write to {directory}: {problem(exc)}")
-        self.errno = exc.errno
 
 
 def problem(exc: OSError) -> str:
