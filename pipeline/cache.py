@@ -3,7 +3,8 @@
 Entries are keyed by the model (package name and version), the decoding settings and the source
 sentence, so an unchanged corpus re-run translates nothing and another model version re-translates.
 SQLite's WAL mode and a busy timeout make it safe for concurrent processes. A cache is an optimisation:
-a damaged file is moved aside and rebuilt, and a failing cache never fails a translation.
+a damaged file is moved aside and rebuilt, and a failing cache (a directory that is a file, read-only
+or full) never fails a translation: it warns once and the run goes on without it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from pipeline.fileio import problem
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +48,21 @@ class TranslationCache:
         except (sqlite3.OperationalError, OSError) as exc:  # locked or unwritable: not damage; leave it be
             self._disable(exc)
         except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
-            aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
-            log.warning("translation cache %s is damaged (%s); moved to %s and rebuilt", path, exc, aside)
-            self._close()
+            self._rebuild(exc)
+
+    def _rebuild(self, damage: sqlite3.DatabaseError) -> None:
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
+        self._close()
+        try:
             for suffix in ("", "-wal", "-shm"):
-                damaged = Path(f"{path}{suffix}")
+                damaged = Path(f"{self.path}{suffix}")
                 if damaged.exists():
                     damaged.rename(Path(f"{aside}{suffix}"))
             self._db = self._open()
+        except (sqlite3.DatabaseError, OSError) as exc:
+            self._disable(exc, f"is damaged ({damage}) and cannot be rebuilt")
+            return
+        log.warning("translation cache %s is damaged (%s); moved to %s and rebuilt", self.path, damage, aside)
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,8 +117,9 @@ class TranslationCache:
         except sqlite3.DatabaseError as exc:
             self._disable(exc)
 
-    def _disable(self, exc: Exception) -> None:
-        log.warning("translation cache %s failed (%s); going on without it", self.path, exc)
+    def _disable(self, exc: Exception, state: str = "cannot be used") -> None:
+        why = problem(exc) if isinstance(exc, OSError) else str(exc)
+        log.warning("translation cache %s %s (%s); going on without it", self.path, state, why)
         self._close()
 
     def close(self) -> None:

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-EXIT_FAILED, EXIT_USAGE, EXIT_NO_MODEL, EXIT_LOCKED = 1, 2, 3, 4
+EXIT_FAILED, EXIT_USAGE, EXIT_NO_MODEL, EXIT_LOCKED, EXIT_OUTPUT = 1, 2, 3, 4, 5
 
 app = typer.Typer(
     help="Offline German→English translation and bilingual summary briefings.",
@@ -28,6 +28,25 @@ models_app = typer.Typer(
     help="List and install argos translation packages.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(models_app, name="models")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"pipeline {version('pipeline')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Options of `pipeline` itself, before the command (the help text is the app's)."""
+
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="TOML config (default: configs/default.toml).")
@@ -50,15 +69,18 @@ def _fail(message: str, code: int) -> typer.Exit:
 def _errors() -> Iterator[None]:
     """Turn the library's errors into one clear line and the documented exit code, never a traceback."""
     from pipeline.config import ConfigError
-    from pipeline.models import ModelError, NoModelError
+    from pipeline.fileio import OutputError
+    from pipeline.models import ModelError, NoModelError, PackagesDirError
     from pipeline.reader import InputError
 
     try:
         yield
     except ConfigError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    except NoModelError as exc:
+    except (NoModelError, PackagesDirError) as exc:
         raise _fail(str(exc), EXIT_NO_MODEL) from None
+    except OutputError as exc:  # a full disk, a read-only or unwritable output directory
+        raise _fail(str(exc), EXIT_OUTPUT) from None
     except (ModelError, InputError) as exc:
         raise _fail(str(exc), EXIT_FAILED) from None
 
@@ -105,7 +127,8 @@ def run(
 
     Unchanged inputs are skipped (see the manifest in the output directory). Exit codes: 0 all good,
     1 some documents failed, 2 usage or config error, 3 no model, 4 output directory locked,
-    130/143 stopped by SIGINT/SIGTERM.
+    5 output directory cannot be written (disk full, read-only, no permission), 130/143 stopped by
+    SIGINT/SIGTERM.
     """
     from pipeline.reader import InputError
     from pipeline.run import Interrupted, LockedError
@@ -216,7 +239,9 @@ def detect(
 
 @app.command()
 def split(
-    file: FileArgument, lang: Annotated[str, typer.Option(help="Language of the text.")] = "de"
+    file: FileArgument,
+    lang: Annotated[str, typer.Option(help="Language of the text.")] = "de",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Split a document into sentences, one per line with its id."""
     from pipeline.reader import read_document
@@ -227,6 +252,13 @@ def split(
     for paragraph in doc.paragraphs:
         paragraph.lang = lang
     split_document(doc)
+    if as_json:
+        paragraphs = [
+            {"id": p.id, "kind": p.kind, "sentences": [{"id": s.id, "text": s.text} for s in p.sentences]}
+            for p in doc.paragraphs
+        ]
+        typer.echo(json.dumps({"lang": lang, "paragraphs": paragraphs}, ensure_ascii=False, indent=2))
+        return
     for sentence in doc.sentences():
         typer.echo(f"{sentence.id}\t{sentence.text}")
 
@@ -348,9 +380,10 @@ def models_list() -> None:
     """List installed translation packages."""
     from pipeline.models import installed_packages, model_info, packages_dir
 
-    packages = installed_packages()
-    if not packages:
-        typer.echo(f"No packages installed in {packages_dir()}")
+    with _errors():
+        packages = installed_packages()
+        if not packages:
+            typer.echo(f"No packages installed in {packages_dir()}")
     for pkg in packages:
         info = model_info(pkg)
         typer.echo(f"{info.from_code}→{info.to_code}  {info.package} {info.version}  {info.path}")

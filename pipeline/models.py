@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from pipeline.document import ModelInfo
+from pipeline.fileio import problem
 
 if TYPE_CHECKING:
     from argostranslate.package import Package
@@ -43,20 +44,38 @@ class NoModelError(ModelError):
         )
 
 
-def packages_dir() -> Path:
-    from argostranslate import settings
+class PackagesDirError(ModelError):
+    """The packages directory (or another directory argostranslate needs) cannot be used."""
 
-    return Path(settings.package_data_dir)
+
+def _argos_settings():
+    """argostranslate's settings module, which creates its directories when first imported."""
+    try:
+        from argostranslate import settings
+    except OSError as exc:  # ARGOS_PACKAGES_DIR or XDG_DATA_HOME names a file, a read-only place…
+        raise PackagesDirError(
+            f"cannot use the model directory {exc.filename}: {problem(exc)} (argostranslate needs its "
+            "directories under ARGOS_PACKAGES_DIR, XDG_DATA_HOME, XDG_CONFIG_HOME and XDG_CACHE_HOME)"
+        ) from None
+    return settings
+
+
+def packages_dir() -> Path:
+    return Path(_argos_settings().package_data_dir)
 
 
 def installed_packages() -> list[Package]:
     """Every readable installed package; directories that are not packages are skipped."""
-    from argostranslate import settings
+    settings = _argos_settings()
     from argostranslate.package import Package
 
     found = []
     for directory in settings.package_dirs:
-        for path in sorted(Path(directory).iterdir()):
+        try:
+            entries = sorted(Path(directory).iterdir())
+        except OSError as exc:
+            raise PackagesDirError(f"cannot read the model directory {directory}: {problem(exc)}") from None
+        for path in entries:
             if path.is_dir() and (path / "metadata.json").is_file():
                 try:
                     found.append(Package(path))
@@ -102,23 +121,25 @@ def _is_usable(path: Path) -> bool:
 
 def install_file(path: Path, max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> Package:
     """Check an .argosmodel archive and install it; an existing install of the same package is replaced."""
-    from argostranslate.package import Package
-
     top = check_archive(path, max_unpacked_bytes)
     target_root = packages_dir()
-    target_root.mkdir(parents=True, exist_ok=True)
-    # Unpack beside the final place, then rename: a reader never sees a half-installed package.
-    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=target_root))
-    replaced = staging / "replaced"
+    from argostranslate.package import Package
+
     destination = target_root / top
     try:
-        with zipfile.ZipFile(path) as archive:
-            archive.extractall(staging / "new")
-        if destination.exists():
-            destination.rename(replaced)
-        (staging / "new" / top).rename(destination)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        target_root.mkdir(parents=True, exist_ok=True)
+        # Unpack beside the final place, then rename: a reader never sees a half-installed package.
+        staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=target_root))
+        try:
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(staging / "new")
+            if destination.exists():
+                destination.rename(staging / "replaced")
+            (staging / "new" / top).rename(destination)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    except OSError as exc:
+        raise PackagesDirError(f"cannot install into {target_root}: {problem(exc)}") from None
     return Package(destination)
 
 
@@ -167,7 +188,7 @@ def check_archive(path: Path, max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> s
 
 def install_from_index(from_code: str, to_code: str) -> Package:
     """Download the pair's package from the argos package index (online), check it, install it."""
-    from argostranslate import settings
+    settings = _argos_settings()
 
     try:
         with urllib.request.urlopen(settings.remote_package_index, timeout=30) as response:

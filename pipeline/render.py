@@ -38,11 +38,13 @@ class IndexEntry:
 
 
 def document_title(doc: Document) -> str:
-    """The first heading's text, else the file name."""
-    for p in doc.paragraphs:
-        if p.kind == "heading" and p.text.strip():
-            return " ".join(p.text.split())
-    return doc.path.name
+    """The document's own title: a heading that opens it, else the title its file declares (HTML
+    `<title>`, PDF or Word metadata), else the file name; never a section heading from further down."""
+    first = doc.paragraphs[0] if doc.paragraphs else None
+    if first is not None and first.kind == "heading" and first.text.strip():
+        return " ".join(first.text.split())
+    declared = " ".join(doc.metadata.get("title", "").split())
+    return declared or doc.path.name
 
 
 def briefing_dict(doc: Document) -> dict[str, Any]:

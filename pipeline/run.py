@@ -26,7 +26,14 @@ from pathlib import Path
 from pipeline.config import Config
 from pipeline.detect import LanguageDetector, detect_document
 from pipeline.document import Document
-from pipeline.fileio import write_atomic
+from pipeline.fileio import (
+    OutputError,
+    file_mode,
+    make_directory,
+    output_errors,
+    write_all_atomic,
+    write_atomic,
+)
 from pipeline.manifest import Entry, Manifest
 from pipeline.reader import SUPPORTED_SUFFIXES, InputError, read_document
 from pipeline.render import (
@@ -197,14 +204,17 @@ def run(
     """Translate, summarize and render every changed input; one bad document never stops the others.
 
     Raises NoModelError (no package installed) and InputError (an input path that does not exist) before
-    any work, LockedError when another run holds `out_dir`, Interrupted after SIGINT/SIGTERM.
+    any work, LockedError when another run holds `out_dir`, Interrupted after SIGINT/SIGTERM, and
+    OutputError when `out_dir` cannot be written (a full disk stops the run at once; the manifest then
+    lists only complete briefings, and the next run picks up where this one stopped).
     """
     translator = translator or load_translator(config)
     sources = collect_sources(inputs)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_directory(out_dir)
     with _locked(out_dir, wait), _stop_signals() as stop:
-        for leftover in out_dir.glob(".*.tmp"):  # from a run that was killed mid-write
-            leftover.unlink(missing_ok=True)
+        with output_errors(out_dir):
+            for leftover in out_dir.glob(".*.tmp"):  # from a run that was killed mid-write
+                leftover.unlink(missing_ok=True)
         batch = _Batch(out_dir, config, translator, Manifest(out_dir), RunReport(out_dir), on_document, stop)
         todo = []
         for source in sources:
@@ -216,10 +226,15 @@ def run(
         try:
             for start in range(0, len(todo), DOCUMENTS_PER_BATCH):
                 batch.process(todo[start : start + DOCUMENTS_PER_BATCH])
-        finally:
-            batch.report.deleted = _forget_deleted(batch.manifest, sources, out_dir, prune)
-            batch.manifest.save()
-            write_index(out_dir, batch.manifest, {s.name for s in sources}, config.output.formats)
+        except BaseException:
+            # Record what was finished; if the disk is still full, the manifest on disk stays the last
+            # consistent one and the first error is the one reported.
+            try:
+                batch.finish(sources, prune)
+            except OutputError:
+                pass
+            raise
+        batch.finish(sources, prune)
     return batch.report
 
 
@@ -242,6 +257,12 @@ class _Batch:
         )
         self.detector = LanguageDetector(self.config.language.candidates)
         self.length = Length.parse(self.config.summary.length)
+
+    def finish(self, sources: Sequence[Source], prune: bool) -> None:
+        """The manifest and the index, after the last group (or when the run stops early)."""
+        self.report.deleted = _forget_deleted(self.manifest, sources, self.out_dir, prune)
+        self.manifest.save()
+        write_index(self.out_dir, self.manifest, {s.name for s in sources}, self.config.output.formats)
 
     def is_current(self, source: Source, sha256: str) -> bool:
         return self.manifest.is_current(
@@ -269,6 +290,8 @@ class _Batch:
             try:
                 summarize_document(doc, self.config.summary.algorithm, self.length, self.config.summary.mode)
                 outputs = write_briefing(doc, self.out_dir, source.name, self.config.output.formats)
+            except OutputError:
+                raise  # not this document's fault: the next one would fail the same way
             except Exception as exc:  # noqa: BLE001
                 self.fail(source, sha256, exc, seconds)
                 continue
@@ -326,16 +349,19 @@ def _forget_deleted(manifest: Manifest, sources: Sequence[Source], out_dir: Path
     gone = sorted(name for name in manifest.entries if name not in current)
     deleted = [manifest.entries[name].source for name in gone]
     if prune:
-        for name in gone:
-            for output in manifest.entries.pop(name).outputs:
-                (out_dir / output).unlink(missing_ok=True)
+        with output_errors(out_dir):
+            for name in gone:
+                for output in manifest.entries.pop(name).outputs:
+                    (out_dir / output).unlink(missing_ok=True)
     return deleted
 
 
 def write_briefing(doc: Document, out_dir: Path, name: str, formats: Sequence[str]) -> list[str]:
+    """All formats of one briefing, renamed into place together: never only some of them."""
     outputs = [f"{name}.{fmt}" for fmt in formats]
-    for fmt, output in zip(formats, outputs, strict=True):
-        write_atomic(out_dir / output, RENDERERS[fmt](doc))
+    write_all_atomic(
+        {out_dir / output: RENDERERS[fmt](doc) for fmt, output in zip(formats, outputs, strict=True)}
+    )
     return outputs
 
 
@@ -362,11 +388,13 @@ def write_index(out_dir: Path, manifest: Manifest, current: set[str], formats: S
 def _locked(out_dir: Path, wait: bool) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
-    lock = FileLock(out_dir / LOCK_NAME)
+    lock = FileLock(out_dir / LOCK_NAME, mode=file_mode())
     try:
         lock.acquire(timeout=-1 if wait else 0)
-    except Timeout:
+    except Timeout:  # an OSError too, so caught first
         raise LockedError(f"{out_dir}: another pipeline run is using this output directory") from None
+    except OSError as exc:  # a read-only file system, no permission
+        raise OutputError(out_dir, exc) from exc
     try:
         yield
     finally:

@@ -54,12 +54,16 @@ def tree(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory, corpus, packages):
-    out = tmp_path_factory.mktemp("reference")
+def uninterrupted_run(out: Path, corpus: Path, packages: Path) -> dict[str, bytes]:
+    """The tree a run leaves without interruptions or faults: what every resumed run must end with."""
     result = pipeline_cli("run", corpus, "--out", out, "--no-cache", packages=packages)
     assert result.returncode == 0, result.stderr
     return tree(out)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, corpus, packages):
+    return uninterrupted_run(tmp_path_factory.mktemp("reference"), corpus, packages)
 
 
 def test_sigkill_at_random_moments_then_rerun_gives_the_uninterrupted_output(

@@ -95,6 +95,34 @@ def test_split_prints_sentence_ids(tmp_path):
     ]
 
 
+def test_split_json_gives_each_paragraph_its_sentences(tmp_path):
+    doc = tmp_path / "d.txt"
+    doc.write_text("Überschrift\n\nDr. Krüger kam. Dann ging er.", encoding="utf-8")
+    result = cli("split", doc, "--lang", "de", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "lang": "de",
+        "paragraphs": [
+            {"id": "p1", "kind": "heading", "sentences": [{"id": "p1.s1", "text": "Überschrift"}]},
+            {
+                "id": "p2",
+                "kind": "body",
+                "sentences": [
+                    {"id": "p2.s1", "text": "Dr. Krüger kam."},
+                    {"id": "p2.s2", "text": "Dann ging er."},
+                ],
+            },
+        ],
+    }
+
+
+def test_version_is_the_installed_package_version():
+    from importlib.metadata import version
+
+    result = cli("--version")
+    assert result.returncode == 0 and result.stdout == f"pipeline {version('pipeline')}\n"
+
+
 def test_bad_config_is_a_usage_error(tmp_path):
     config = tmp_path / "bad.toml"
     config.write_text("[summary]\nalgorithm = 'magic'\n", encoding="utf-8")

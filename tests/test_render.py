@@ -263,6 +263,38 @@ def test_english_document_has_no_target_side():
     assert len(root.find_all("div", cls="summary")) == 1
 
 
+# --- title -----------------------------------------------------------------------------------------
+
+
+def _titled(first_kind: str, metadata: dict[str, str]) -> Document:
+    """A document opening with a paragraph of `first_kind`, with a section heading further down."""
+    return Document(
+        path=Path("corpora/de/xi-besuch.txt"),
+        sha256="ef" * 32,
+        lang="de",
+        paragraphs=[
+            _para("p1", first_kind, ["Der Besuch begann am Montag."], ["The visit began on Monday."]),
+            _para("p2", "heading", ["Engere Bindungen"], ["Closer ties"]),
+            _para("p3", "body", ["Beide Seiten lobten das Treffen."], ["Both sides praised the meeting."]),
+        ],
+        metadata=metadata,
+    )
+
+
+@pytest.mark.parametrize(
+    ("first_kind", "metadata", "title"),
+    [
+        ("heading", {"title": "Seitentitel"}, "Der Besuch begann am Montag."),  # the opening heading
+        ("body", {"title": " Xi in  Berlin "}, "Xi in Berlin"),  # the declared title (HTML <title>, PDF)
+        ("body", {}, "xi-besuch.txt"),  # else the file name, never "Engere Bindungen"
+    ],
+)
+def test_title_is_the_documents_own_never_a_section_heading(first_kind, metadata, title):
+    doc = _titled(first_kind, metadata)
+    assert parse_html(render_html(doc)).find_all("title")[0].text() == title
+    assert render_markdown(doc).splitlines()[0] == f"# {md_escape(title)}"
+
+
 # --- HTML ------------------------------------------------------------------------------------------
 
 
