@@ -1,0 +1,34 @@
+"""An English side that is the German sentence again, or mostly German words."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from pipeline.document import Flag
+
+_WORD = re.compile(r"[^\W\d_]+")
+# German function words that are also English words (die, hat, also, man, ...) prove nothing.
+_ALSO_ENGLISH = {"die", "hat", "war", "bin", "fast", "man", "also", "so", "an", "in", "am", "was", "will"}
+# Share of German-only function words among the English side's words from which it is "mostly
+# German". Real German sentences have 25-45 % (sumy's German stop word list); the 618 English
+# references of shared/real/parallel have none. Re-check: bench/review_eval.py.
+GERMAN_SHARE = 0.2
+MIN_GERMAN_WORDS = 2
+
+
+@cache
+def _german_only() -> frozenset[str]:
+    from sumy.utils import get_stop_words
+
+    return frozenset(get_stop_words("german") - get_stop_words("english") - _ALSO_ENGLISH)
+
+
+def untranslated_flags(german: str, english: str) -> list[Flag]:
+    words = [w.lower() for w in _WORD.findall(english)]
+    german_words = [w for w in words if w in _german_only()]
+    if len(german_words) < MIN_GERMAN_WORDS or len(german_words) < GERMAN_SHARE * len(words):
+        return []
+    same = " ".join(german.split()).casefold() == " ".join(english.split()).casefold()
+    detail = "the English is the German text" if same else "the English is mostly German words"
+    return [Flag("untranslated", " ".join(dict.fromkeys(german_words)), detail)]
