@@ -13,6 +13,9 @@ $(BIN)/pipeline: pyproject.toml
 	# argostranslate without its declared dependencies (stanza, torch, spaCy): see README. pip then
 	# warns that they are missing; that warning is expected and filtered out.
 	$(BIN)/python -m pip install -q --no-deps argostranslate==$(ARGOS_VERSION)
+	# The review's noun lexicon (pipeline/review/names.py) is a data file; its declared dependency, a
+	# Wiktionary parser, pins an old lxml and is never used.
+	$(BIN)/python -m pip install -q --no-deps german-nouns==1.2.5
 	set -o pipefail; $(BIN)/python -m pip install -q -e '.[dev]' 2>&1 | \
 		{ grep -v -e '^argostranslate .* requires' -e "^ERROR: pip's dependency resolver" || true; }
 	touch $@

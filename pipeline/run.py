@@ -29,6 +29,7 @@ from pipeline.document import Document
 from pipeline.fileio import write_atomic
 from pipeline.manifest import Entry, Manifest
 from pipeline.reader import SUPPORTED_SUFFIXES, InputError, read_document
+from pipeline.review import review_document
 from pipeline.render import (
     IndexEntry,
     document_title,
@@ -267,6 +268,7 @@ class _Batch:
             started = time.perf_counter()
             sentences = len(doc.sentences())
             try:
+                review_document(doc)
                 summarize_document(doc, self.config.summary.algorithm, self.length, self.config.summary.mode)
                 outputs = write_briefing(doc, self.out_dir, source.name, self.config.output.formats)
             except Exception as exc:  # noqa: BLE001
@@ -281,6 +283,7 @@ class _Batch:
                 title=document_title(doc),
                 lang=doc.lang,
                 paragraphs=len(doc.paragraphs),
+                flags=sum(len(t.flags) for t in doc.target_sentences()),
             )
             seconds += translate_seconds * sentences / total_sentences + time.perf_counter() - started
             self.record(DocumentResult(source.path, source.name, "ok", None, seconds, sentences))
@@ -350,6 +353,7 @@ def write_index(out_dir: Path, manifest: Manifest, current: set[str], formats: S
             status=e.status if name in current else "source deleted",
             paragraphs=e.paragraphs,
             error=e.error,
+            flags=e.flags,
         )
         for name, e in sorted(manifest.entries.items())
     ]

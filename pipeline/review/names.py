@@ -6,12 +6,12 @@ from the German Wiktionary, which also marks first names, surnames, place names 
 nouns). A German word counts as a name when it is not at the start of a sentence or quote and is
 
 - an acronym (SPD, AfD, FFP2) or a code with letters and digits (A7, G20): always, or
-- a first name, surname or other proper noun of the lexicon (Merkel, Angela), or
+- a first name or surname of the lexicon (Merkel, Angela), or
 - unknown to the lexicon even without German case endings, and not a compound ending in a known
   noun (Landstraßenabschnitt) nor an adjective in -isch (Europäische): Machtolsheim, Biden.
 
-Place names of the lexicon are left out: many have English names of their own (München, Munich; Wien,
-Vienna). The English side has a name when it contains it, ignoring case and umlaut spellings (Müller,
+Place names and other proper nouns of the lexicon are left out: many have English names of their own
+(München, Munich; Wien, Vienna; Europa, Europe). The English side has a name when it contains it, ignoring case and umlaut spellings (Müller,
 Mueller, Muller), with a German ending removed (Bundestages, Merkels), or, for words of 6 letters or
 more, a word beginning with its first 5 (Europäische, European). Precision first: each rule makes the
 detector miss some dropped names rather than report present ones.
@@ -42,8 +42,14 @@ _DERIVED_NOUN = re.compile(r"(?:ung|heit|keit|schaft|tion|ität|ismus|nis|tum)(?
 _LINKS = ("", "s", "es", "n", "en", "e", "er")
 # Capitalised function words that are never names (Sie, Ihr: the polite "you").
 _FUNCTION_WORDS = {"sie", "ihr", "ihre", "ihren", "ihrem", "ihrer", "ihres", "ihnen", "du", "dich", "dir"}
-_PROPER = {"Vorname", "Nachname", "Eigenname"}
-_PLACE = {"Toponym", "Straßenname"}
+_PROPER = {"Vorname", "Nachname"}
+# Place names often have English names of their own; "Eigenname" covers words like Sonne and Europa.
+_PLACE = {"Toponym", "Straßenname", "Eigenname"}
+# German place names end so (Merklingen, Machtolsheim, Sindelfingen): a word unknown to the lexicon
+# that does is a name, not a compound (Mer|klingen).
+_PLACE_SUFFIX = re.compile(
+    r"(?:ingen|heim|hausen|dorf|burg|berg|stadt|feld|bach|kirchen|hofen|leben|weiler)$"
+)
 # Head of a compound: the shortest known noun at the end of an unknown word that makes it common
 # (Landstraßen|abschnitt). 5 letters keeps place names in -heim, -dorf, -burg as names; tested in
 # tests/test_review.py, measured by bench/review_eval.py.
@@ -77,8 +83,9 @@ def lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
             kinds = set(row[1].split(","))
             target = place if kinds & _PLACE else proper if kinds & _PROPER else common
             target.update(cell for cell in [row[0], *row[7:]] if cell)
-    # A word that is also a common noun (Müller: miller) is not surely a name.
-    return frozenset(common), frozenset(proper - common), frozenset(place)
+    # A word that is also a common noun (Müller: miller) or a place (München, also a surname) is not
+    # surely a name that English keeps.
+    return frozenset(common), frozenset(proper - common - place), frozenset(place)
 
 
 def names(german: str) -> list[str]:
@@ -88,7 +95,7 @@ def names(german: str) -> list[str]:
     for match in _WORD.finditer(text):
         before = text[: match.start()].rstrip()
         initial = not before or before[-1] in _OPENERS
-        if len(match.group()) <= 4 and text.startswith(".", match.end()):
+        if len(match.group()) <= 4 and not match.group().isupper() and text.startswith(".", match.end()):
             continue  # an abbreviation: Mio., Nr., Dr.
         found.extend(part for part in match.group().split("-") if _is_name(part, initial))
     return list(dict.fromkeys(found))
@@ -115,17 +122,20 @@ def _is_name(word: str, initial: bool) -> bool:
         return False
     if _ADJECTIVE.search(word) or _DERIVED_NOUN.search(word):
         return False
+    if _PLACE_SUFFIX.search(word):
+        return True
     return not (_compound(word, common) or (len(word) >= _MIN_TYPO and _typo_of(word, common)))
 
 
 def _compound(word: str, common: frozenset[str]) -> bool:
-    """Whether the word ends in a known noun (Gemüse|hof, Landstraßen|abschnitt): a head of 5 letters
-    or more, or a shorter one after a known noun with its linking letters (Theater|mann)."""
+    """Whether the word ends in a known noun after a known one with its linking letters (Gemüse|hof,
+    Landstraßen|abschnitt), or in a known noun of 5 letters or more after 4 letters or more (Absperr|
+    zaun: the modifier may be a verb). Merklingen (Mer|klingen) stays a name."""
     for i in range(3, len(word) - 2):
         head = word[i:].capitalize()
         if head not in common:
             continue
-        if len(head) >= _MIN_HEAD:
+        if len(head) >= _MIN_HEAD and i >= 4:
             return True
         modifier = word[:i]
         if any(modifier.endswith(k) and modifier[: len(modifier) - len(k)] in common for k in _LINKS):
