@@ -29,7 +29,6 @@ from pipeline.document import Document
 from pipeline.fileio import write_atomic
 from pipeline.manifest import Entry, Manifest
 from pipeline.reader import SUPPORTED_SUFFIXES, InputError, read_document
-from pipeline.review import review_document
 from pipeline.render import (
     IndexEntry,
     document_title,
@@ -38,6 +37,7 @@ from pipeline.render import (
     render_json,
     render_markdown,
 )
+from pipeline.review import review_document
 from pipeline.split import split_document
 from pipeline.summarize import Length, summarize_document
 

@@ -7,14 +7,16 @@ nouns). A German word counts as a name when it is not at the start of a sentence
 
 - an acronym (SPD, AfD, FFP2) or a code with letters and digits (A7, G20): always, or
 - a first name or surname of the lexicon (Merkel, Angela), or
-- unknown to the lexicon even without German case endings, and not a compound ending in a known
-  noun (Landstraßenabschnitt) nor an adjective in -isch (Europäische): Machtolsheim, Biden.
+- unknown to the lexicon even without German case endings, and neither a compound ending in a known
+  noun (Gemüsehof), a capitalised adjective or participle (Europäische, Vereinigten), a derived noun
+  (Verfilmung) nor one typing error away from a known noun (Isloation): Machtolsheim, Biden.
 
 Place names and other proper nouns of the lexicon are left out: many have English names of their own
-(München, Munich; Wien, Vienna; Europa, Europe). The English side has a name when it contains it, ignoring case and umlaut spellings (Müller,
-Mueller, Muller), with a German ending removed (Bundestages, Merkels), or, for words of 6 letters or
-more, a word beginning with its first 5 (Europäische, European). Precision first: each rule makes the
-detector miss some dropped names rather than report present ones.
+(München, Munich; Wien, Vienna; Europa, Europe). The English side has a name when it contains it,
+ignoring case and accents (Müller, Mueller, Muller; São, Sao), with a German ending removed
+(Bundestages, Merkels), for words of 6 letters or more a word beginning with its first 5 (Europäische,
+European), and for an acronym of 3 letters or more without its last (USA, US). Precision first: each
+rule makes the detector miss some dropped names rather than report present ones.
 """
 
 from __future__ import annotations
