@@ -245,8 +245,8 @@ def test_align_reviews_each_linked_paragraph_pair(tmp_path):
     en = tmp_path / "bericht.en.md"
     de.write_text(
         "# Haushalt beschlossen\n\nDer Stadtrat hat am Montag den Haushalt für das Jahr 2024 mit 31 "
-        "Stimmen beschlossen.\n\nDie Opposition um Bürgermeisterin Regine Kalbitz stimmte dagegen und kritisierte die "
-        "hohen Ausgaben für den Neubau der Schule.\n",
+        "Stimmen beschlossen.\n\nDie Opposition um Bürgermeisterin Regine Kalbitz stimmte dagegen "
+        "und kritisierte die hohen Ausgaben für den Neubau der Schule.\n",
         encoding="utf-8",
     )
     en.write_text(
