@@ -37,7 +37,7 @@ from pipeline.render import (
     render_json,
     render_markdown,
 )
-from pipeline.review import review_document
+from pipeline.review import REVIEW_VERSION, review_document
 from pipeline.split import split_document
 from pipeline.summarize import Length, summarize_document
 
@@ -171,6 +171,7 @@ def config_fingerprint(config: Config) -> str:
         relevant.pop(key)
     for key in ("inter_threads", "intra_threads", "cache"):
         relevant["translate"].pop(key)
+    relevant["review"] = REVIEW_VERSION
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 

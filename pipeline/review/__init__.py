@@ -18,6 +18,9 @@ from pipeline.review.numbers import number_flags
 from pipeline.review.repetition import repetition_flags
 from pipeline.review.untranslated import untranslated_flags
 
+# Part of each briefing's fingerprint (pipeline.run): raise it when the detectors change what they flag,
+# so that the next run redoes the briefings (their translations come from the cache).
+REVIEW_VERSION = 1
 Detector = Callable[[str, str], list[Flag]]
 MODEL_FREE: tuple[Detector, ...] = (number_flags, name_flags, length_flags, untranslated_flags)
 ALL: tuple[Detector, ...] = (*MODEL_FREE, repetition_flags)
