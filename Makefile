@@ -42,7 +42,8 @@ browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -q && apt-get install -y -q chromium chromium-driver)
 
-# Regenerates briefings-demo/screenshots/ (desktop and phone) from the demo corpus briefing.
+# Regenerates briefings-demo/screenshots/ (desktop and phone) from the demo corpus briefing, and from
+# the same document with a review flag.
 screenshots: $(BIN)/pipeline browser
 	$(BIN)/python scripts/screenshots.py
 
