@@ -10,8 +10,9 @@ something to break gets a broken copy next to the unchanged one:
   as it is in the English, that word is deleted from the English (with a possessive 's).
 
 A detector is right on a broken pair that it flags, wrong on an unchanged one that it flags. Also
-printed: how many unchanged pairs of the whole set get any flag of each kind, and the largest length
-cost (pipeline.review.length). ``python bench/review_eval.py [--json]``.
+printed: how many unchanged pairs of the whole set get any flag of each kind, the largest length cost
+(pipeline.review.length), and the share of German sentences flagged untranslated when the "English"
+is the German itself. ``python bench/review_eval.py [--json]``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pipeline.align import length_cost
 from pipeline.review import ALL, review_pair
 from pipeline.review.names import name_flags
 from pipeline.review.numbers import number_flags
+from pipeline.review.untranslated import untranslated_flags
 
 PARALLEL = Path(__file__).resolve().parents[2] / "shared" / "real" / "parallel" / "parallel.tsv"
 SEED = 13
@@ -110,6 +112,7 @@ def evaluate(path: Path = PARALLEL) -> dict:
             score.true_positives += bool(detect(german, broken))
             score.false_positives += bool(detect(german, english))
         scores[kind] = score
+    germans = sorted({german for german, _ in pairs})
     unchanged = Counter(
         kind for german, english in pairs for kind in {f.kind for f in review_pair(german, english, ALL)}
     )
@@ -121,6 +124,10 @@ def evaluate(path: Path = PARALLEL) -> dict:
         },
         "unchanged_pairs_flagged": dict(sorted(unchanged.items())),
         "max_length_cost": round(max(length_cost(len(de), len(en)) for de, en in pairs), 2),
+        # each German sentence "translated" as itself
+        "untranslated_recall": round(
+            sum(bool(untranslated_flags(de, de)) for de in germans) / len(germans), 3
+        ),
     }
 
 
@@ -139,6 +146,7 @@ def main() -> None:
         )
     print(f"unchanged pairs with a flag, by kind: {result['unchanged_pairs_flagged']}")
     print(f"largest length cost: {result['max_length_cost']}")
+    print(f"German sentences left as they are, flagged untranslated: {result['untranslated_recall']:.3f}")
 
 
 if __name__ == "__main__":

@@ -268,6 +268,12 @@ def test_align_reviews_each_linked_paragraph_pair(tmp_path):
     if lexicon()[0]:
         expected |= {("name", "Regine"), ("name", "Kalbitz")}
     assert flags == expected
+    # shown on the English side, on the link's first English sentence
+    html = (tmp_path / "out" / "bericht.de.html").read_text("utf-8")
+    assert 'aria-describedby="en:p2.s1-why"' in html and "number: 31 — 13 in English" in html
+    assert "- ⚑ en:p2.s1 · number · 31: 13 in English" in (tmp_path / "out" / "bericht.de.md").read_text(
+        "utf-8"
+    )
 
 
 @pytest.mark.skipif(
@@ -284,3 +290,4 @@ def test_precision_and_recall_on_real_pairs_with_planted_errors():
     assert names["precision"] >= 0.8 and names["recall"] >= 0.5
     assert result["max_length_cost"] < 6.0  # no length flag on real translations
     assert result["unchanged_pairs_flagged"].get("untranslated", 0) == 0
+    assert result["untranslated_recall"] >= 0.9
