@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 
+import jsonschema
 import pytest
 from conftest import DEMO, ROOT
 
@@ -21,6 +22,7 @@ from pipeline.run import run
 sys.path.insert(0, str(ROOT / "bench"))
 import review_eval  # noqa: E402 — bench/ is not a package
 
+SCHEMA = json.loads((ROOT / "pipeline" / "schemas" / "briefing-1.schema.json").read_text("utf-8"))
 needs_lexicon = pytest.mark.skipif(
     not lexicon()[0], reason="german-nouns is not installed (make installs it)"
 )
@@ -223,9 +225,9 @@ def test_a_run_flags_the_number_the_fixture_model_breaks(tmp_path, config, trans
     (tmp_path / "haushalt.txt").write_text(german + "\n", encoding="utf-8")
     out = tmp_path / "out"
     run([tmp_path / "haushalt.txt"], out, config, translator=translator)
-    sentence = json.loads((out / "haushalt.json").read_text("utf-8"))["paragraphs"][0]["target"]["sentences"][
-        0
-    ]
+    briefing = json.loads((out / "haushalt.json").read_text("utf-8"))
+    jsonschema.validate(briefing, SCHEMA)
+    sentence = briefing["paragraphs"][0]["target"]["sentences"][0]
     # the translation itself is left as the model wrote it
     assert sentence["text"] == translator.translate([german])[0] and "2024" not in sentence["text"]
     assert any(f["kind"] == "number" and f["source"] == "2024" for f in sentence["flags"])
@@ -258,6 +260,7 @@ def test_align_reviews_each_linked_paragraph_pair(tmp_path):
     result = CliRunner().invoke(app, ["align", str(de), str(en), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     briefing = json.loads((tmp_path / "out" / "bericht.de.json").read_text("utf-8"))
+    jsonschema.validate(briefing, SCHEMA)
     flags = {
         (f["kind"], f["source"])
         for p in briefing["paragraphs"]
