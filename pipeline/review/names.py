@@ -52,9 +52,9 @@ _PLACE = {"Toponym", "Straßenname", "Eigenname"}
 _PLACE_SUFFIX = re.compile(
     r"(?:ingen|heim|hausen|dorf|burg|berg|stadt|feld|bach|kirchen|hofen|leben|weiler)$"
 )
-# Head of a compound: the shortest known noun at the end of an unknown word that makes it common
-# (Landstraßen|abschnitt). 5 letters keeps place names in -heim, -dorf, -burg as names; tested in
-# tests/test_review.py, measured by bench/review_eval.py.
+# The shortest known noun at the end of an unknown word that makes it a compound without a known noun
+# before it (Absperr|zaun would need 4): at 5, place names in -heim, -dorf, -burg stay names. Tested
+# in tests/test_review.py, measured by bench/review_eval.py.
 _MIN_HEAD = 5
 # Words this long that are one typing error away from a common noun are taken for that noun (Isloation,
 # Grenezn in real news text); shorter ones are too often names (Biden, Boden).
