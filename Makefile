@@ -13,8 +13,12 @@ $(BIN)/pipeline: pyproject.toml
 	# argostranslate without its declared dependencies (stanza, torch, spaCy): see README. pip then
 	# warns that they are missing; that warning is expected and filtered out.
 	$(BIN)/python -m pip install -q --no-deps argostranslate==$(ARGOS_VERSION)
+	# The review's noun lexicon (pipeline/review/names.py) is a data file; its declared dependency, a
+	# Wiktionary parser, pins an old lxml and is never used.
+	$(BIN)/python -m pip install -q --no-deps german-nouns==1.2.5
 	set -o pipefail; $(BIN)/python -m pip install -q -e '.[dev]' 2>&1 | \
-		{ grep -v -e '^argostranslate .* requires' -e "^ERROR: pip's dependency resolver" || true; }
+		{ grep -v -e '^argostranslate .* requires' -e '^german-nouns .* requires' \
+			-e "^ERROR: pip's dependency resolver" || true; }
 	touch $@
 
 # The main job: every document under corpora/de, briefings in briefings/ (needs an installed de→en model).
@@ -39,7 +43,8 @@ browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -q && apt-get install -y -q chromium chromium-driver)
 
-# Regenerates briefings-demo/screenshots/ (desktop and phone) from the demo corpus briefing.
+# Regenerates briefings-demo/screenshots/ (desktop and phone) from the demo corpus briefing, and from
+# the same document with a review flag.
 screenshots: $(BIN)/pipeline browser
 	$(BIN)/python scripts/screenshots.py
 

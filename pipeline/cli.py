@@ -330,6 +330,7 @@ def align(
     """
     from pipeline.align import align_paragraphs, aligned_document, links_json
     from pipeline.models import NoModelError
+    from pipeline.review import review_document
     from pipeline.run import load_translator, safe_name, write_briefing
     from pipeline.summarize import Length, summarize_document
 
@@ -348,6 +349,7 @@ def align(
             typer.echo(json.dumps(links_json(links), ensure_ascii=False, indent=2))
             return
         doc = aligned_document(source, target, links)
+        review_document(doc)
         summarize_document(doc, cfg.summary.algorithm, Length.parse(cfg.summary.length), cfg.summary.mode)
         name = safe_name(de_file.stem)
         write_briefing(doc, out, name, cfg.output.formats)

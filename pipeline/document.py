@@ -24,11 +24,21 @@ class Sentence:
     text: str
 
 
+@dataclass(frozen=True)
+class Flag:
+    """Something an editor should check in a sentence pair (see pipeline.review); never changes the text."""
+
+    kind: str  # "number", "name", "untranslated", "repetition", "length", "confidence"
+    source: str  # the text the flag is about, e.g. the number "2024"
+    detail: str  # why, for the reader: "missing in English"
+
+
 @dataclass
 class TargetSentence:
     id: str
     source_id: str | None  # None in a document aligned with an existing translation
     text: str
+    flags: list[Flag] = field(default_factory=list)
 
 
 @dataclass

@@ -33,6 +33,7 @@ class Entry:
     title: str = ""
     lang: str | None = None
     paragraphs: int = 0
+    flags: int = 0  # review flags in the briefing (pipeline.review)
 
 
 class Manifest:

@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
 
-from pipeline.document import Document, Link, Paragraph, SummaryItem
+from pipeline.document import Document, Link, Paragraph, SummaryItem, TargetSentence
 
 SCHEMA = "briefing/1"
 LANG_NAMES = {"de": "Deutsch", "en": "English"}
@@ -35,6 +35,7 @@ class IndexEntry:
     status: str  # "ok", "failed", ...
     paragraphs: int
     error: str | None = None
+    flags: int = 0
 
 
 def document_title(doc: Document) -> str:
@@ -77,9 +78,7 @@ def briefing_dict(doc: Document) -> dict[str, Any]:
                 if p.translation is None
                 else {
                     "text": p.translated_text,
-                    "sentences": [
-                        {"id": t.id, "source_id": t.source_id, "text": t.text} for t in p.translation
-                    ],
+                    "sentences": [_target_sentence(t) for t in p.translation],
                 },
             }
             for p in doc.paragraphs
@@ -110,6 +109,13 @@ def briefing_dict(doc: Document) -> dict[str, Any]:
 
 def link_dicts(links: Sequence[Link]) -> list[dict[str, Any]]:
     return [{"source": list(k.source), "target": list(k.target), "score": k.score} for k in links]
+
+
+def _target_sentence(t: TargetSentence) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": t.id, "source_id": t.source_id, "text": t.text}
+    if t.flags:  # optional: briefings without review flags stay as they were
+        data["flags"] = [{"kind": f.kind, "source": f.source, "detail": f.detail} for f in t.flags]
+    return data
 
 
 def _text(p: Paragraph) -> dict[str, Any]:
@@ -180,6 +186,12 @@ def _context(doc: Document) -> dict[str, Any]:
     for t in doc.target_sentences():
         pairs.setdefault(t.source_id, []).append(t.id)
     b = briefing_dict(doc)
+    flagged = {
+        s["id"]: s["flags"]
+        for p in b["paragraphs"]
+        for s in (p["target"] or {}).get("sentences", [])
+        if "flags" in s
+    }
     return {
         "b": b,
         "title": document_title(doc),
@@ -188,6 +200,9 @@ def _context(doc: Document) -> dict[str, Any]:
         # source sentence id -> ids of the sentences translated from it (normally exactly one)
         "pairs": pairs,
         "rows": _rows(b),
+        # English sentence id -> its review flags, and how many there are in all
+        "flagged": flagged,
+        "flag_count": sum(len(f) for f in flagged.values()),
     }
 
 

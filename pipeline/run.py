@@ -44,6 +44,7 @@ from pipeline.render import (
     render_json,
     render_markdown,
 )
+from pipeline.review import REVIEW_VERSION, review_document
 from pipeline.split import split_document
 from pipeline.summarize import Length, summarize_document
 
@@ -177,6 +178,7 @@ def config_fingerprint(config: Config) -> str:
         relevant.pop(key)
     for key in ("inter_threads", "intra_threads", "cache"):
         relevant["translate"].pop(key)
+    relevant["review"] = REVIEW_VERSION
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -288,6 +290,7 @@ class _Batch:
             started = time.perf_counter()
             sentences = len(doc.sentences())
             try:
+                review_document(doc)
                 summarize_document(doc, self.config.summary.algorithm, self.length, self.config.summary.mode)
                 outputs = write_briefing(doc, self.out_dir, source.name, self.config.output.formats)
             except OutputError:
@@ -304,6 +307,7 @@ class _Batch:
                 title=document_title(doc),
                 lang=doc.lang,
                 paragraphs=len(doc.paragraphs),
+                flags=sum(len(t.flags) for t in doc.target_sentences()),
             )
             seconds += translate_seconds * sentences / total_sentences + time.perf_counter() - started
             self.record(DocumentResult(source.path, source.name, "ok", None, seconds, sentences))
@@ -376,6 +380,7 @@ def write_index(out_dir: Path, manifest: Manifest, current: set[str], formats: S
             status=e.status if name in current else "source deleted",
             paragraphs=e.paragraphs,
             error=e.error,
+            flags=e.flags,
         )
         for name, e in sorted(manifest.entries.items())
     ]

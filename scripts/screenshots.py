@@ -1,6 +1,7 @@
 """Regenerate briefings-demo/screenshots/: the briefing of the demo document with a caption, headings
 and summaries (corpora/demo/de/stadtrat.md, translated by the fixture model), as headless Chromium shows
-it at desktop and at phone width, full page.
+it at desktop and at phone width, full page; and the same document with one emoji added, which makes
+the fixture model write "202" for 2024: a briefing with a review flag, its reason open (keyboard focus).
 
     .venv/bin/python scripts/screenshots.py      # or: make screenshots
 
@@ -9,6 +10,7 @@ installed into a throw-away ARGOS_PACKAGES_DIR, and nothing is downloaded.
 """
 
 import base64
+import itertools
 import os
 import subprocess
 import sys
@@ -24,6 +26,8 @@ FIXTURE_MODEL = ROOT / "tests" / "fixtures" / "translate-de_en-demo.argosmodel"
 OUT = ROOT / "briefings-demo" / "screenshots"
 # name: (viewport width, height, mobile)
 SIZES = {"desktop": (1280, 900, False), "phone": (390, 844, True)}
+# The fixture model knows only the demo sentences; this one it gets wrong (issue 13).
+FLAGGED_SENTENCE = ("Der Stadtrat hat am Montag", "Der Stadtrat 😀 hat am Montag")
 
 
 def chromium(
@@ -89,13 +93,22 @@ def main() -> None:
         subprocess.run(
             [pipeline, "run", DOCUMENT, "--out", home / "out", "--quiet"], cwd=ROOT, env=env, check=True
         )
+        flagged = home / DOCUMENT  # the same relative path on the page
+        flagged.parent.mkdir(parents=True)
+        flagged.write_text((ROOT / DOCUMENT).read_text("utf-8").replace(*FLAGGED_SENTENCE), "utf-8")
+        subprocess.run(
+            [pipeline, "run", DOCUMENT, "--out", home / "flagged", "--quiet"], cwd=home, env=env, check=True
+        )
         OUT.mkdir(parents=True, exist_ok=True)
         driver = chromium(home / "profile")
         try:
-            for name, size in SIZES.items():
+            for (prefix, out), (name, size) in itertools.product(
+                (("briefing", "out"), ("briefing-flagged", "flagged")), SIZES.items()
+            ):
                 set_viewport(driver, *size)
-                driver.get((home / "out" / f"{DOCUMENT.stem}.html").as_uri())
-                path = OUT / f"briefing-{name}.png"
+                driver.get((home / out / f"{DOCUMENT.stem}.html").as_uri())
+                driver.execute_script("const flag = document.querySelector('.flag'); if (flag) flag.focus();")
+                path = OUT / f"{prefix}-{name}.png"
                 path.write_bytes(full_page_png(driver))
                 print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KiB")
         finally:

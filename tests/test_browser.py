@@ -24,6 +24,12 @@ pytestmark = pytest.mark.browser
 DESKTOP = (1280, 900, False)  # viewport width, height, mobile
 PHONE = (390, 844, True)
 DEMO_NAMES = sorted(p.stem for p in (DEMO / "de").glob("*.md"))
+# The fixture model writes "202" for this 2024 (issue 13): a number flag. The second paragraph is a
+# demo sentence it translates right: no flag.
+FLAGGED = (
+    "Der Stadtrat 😀 hat am Montag den Haushalt für das Jahr 2024 beschlossen.\n\n"
+    "Erst in der nächsten Woche kommt die Sonne zurück.\n"
+)
 LONG_URL = "https://www.stadt.example/haushalt/2024/beschluss-des-stadtrates-vom-montag-mit-allen-anlagen.pdf"
 HOSTILE = ("<script>window.pwned=1</script>", '<img src=x onerror="window.pwned=2">')
 TRANSPARENT = "rgba(0, 0, 0, 0)"
@@ -31,14 +37,15 @@ TRANSPARENT = "rgba(0, 0, 0, 0)"
 
 @pytest.fixture(scope="module")
 def briefings(tmp_path_factory, config, translator):
-    """The demo corpus, plus a document whose text is markup and a URL wider than a phone, rendered by
-    the whole pipeline."""
+    """The demo corpus, plus a document whose text is markup and a URL wider than a phone and one with a
+    review flag, rendered by the whole pipeline."""
     inputs = tmp_path_factory.mktemp("inputs")
     (inputs / "awkward.txt").write_text(
         f"Der Stadtrat hat am Montag den Haushalt beschlossen {HOSTILE[0]}. "
         f"Die Opposition stimmte {HOSTILE[1]} gegen den Plan.\n\nDer Plan steht unter {LONG_URL} im Netz.\n",
         encoding="utf-8",
     )
+    (inputs / "flagged.txt").write_text(FLAGGED, encoding="utf-8")
     out = tmp_path_factory.mktemp("briefings")
     report = run([DEMO / "de", inputs], out, config, translator=translator)
     assert {r.status for r in report.results} == {"ok"}
@@ -101,27 +108,28 @@ def hover(driver, element):
     ActionChains(driver).move_to_element(element).perform()
 
 
-def tab_to_sentence(driver):
-    """Presses Tab until a sentence has the keyboard focus; returns it."""
+def tab_to_sentence(driver, cls="s"):
+    """Presses Tab until a sentence (or another element of class `cls`) has the keyboard focus; returns
+    it."""
     hover(driver, driver.find_element(By.TAG_NAME, "h1"))  # the mouse highlights nothing
     driver.find_element(By.TAG_NAME, "h1").click()
     for _ in range(30):
         ActionChains(driver).send_keys(Keys.TAB).perform()
         focused = driver.switch_to.active_element
-        if "s" in (focused.get_attribute("class") or "").split():
+        if cls in (focused.get_attribute("class") or "").split():
             return focused
-    pytest.fail("Tab never reached a sentence")
+    pytest.fail(f"Tab never reached a .{cls}")
 
 
 def pair(driver, sentence):
     return driver.find_element(By.ID, sentence.get_attribute("data-pair"))
 
 
-@pytest.mark.parametrize("name", [*DEMO_NAMES, "awkward"])
+@pytest.mark.parametrize("name", [*DEMO_NAMES, "awkward", "flagged"])
 def test_desktop_columns_line_up_paragraph_by_paragraph(driver, briefings, name, tmp_path):
     load(driver, briefings / f"{name}.html", DESKTOP)
     found = rows(driver)
-    if name != "awkward":
+    if name in DEMO_NAMES:
         assert len(found) >= 5 and any("kind-heading" in r["cls"] for r in found)
     for r in found:
         src, tgt = r["src"], r["tgt"]
@@ -133,7 +141,7 @@ def test_desktop_columns_line_up_paragraph_by_paragraph(driver, briefings, name,
     save_png(driver, tmp_path / f"{name}-desktop.png")
 
 
-@pytest.mark.parametrize("name", [*DEMO_NAMES, "awkward"])
+@pytest.mark.parametrize("name", [*DEMO_NAMES, "awkward", "flagged"])
 def test_phone_stacks_each_german_paragraph_above_its_english_one(driver, briefings, name, tmp_path):
     load(driver, briefings / f"{name}.html", PHONE)
     for r in rows(driver):
@@ -179,8 +187,9 @@ def test_page_loads_nothing_external_and_logs_no_errors(driver, briefings):
     assert not errors
 
 
-def test_print_drops_highlights_and_outlines_and_prints_black(driver, briefings):
-    load(driver, briefings / "stadtrat.html", DESKTOP)
+@pytest.mark.parametrize("name", ["stadtrat", "flagged"])
+def test_print_drops_highlights_and_outlines_and_prints_black(driver, briefings, name):
+    load(driver, briefings / f"{name}.html", DESKTOP)
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:
         assert driver.execute_script("return matchMedia('print').matches")
@@ -188,6 +197,7 @@ def test_print_drops_highlights_and_outlines_and_prints_black(driver, briefings)
         hover(driver, de)
         assert "hl" in pair(driver, de).get_attribute("class").split()
         assert background(pair(driver, de)) == TRANSPARENT
+        assert not driver.find_element(By.ID, "only-flagged").is_displayed() if name == "flagged" else True
         assert tab_to_sentence(driver).value_of_css_property("outline-style") == "none"
         # Every element that holds text is black, and nothing has a coloured background.
         colours = driver.execute_script(
@@ -213,3 +223,61 @@ def test_markup_in_a_document_is_shown_as_text(driver, briefings):
     assert len(driver.find_elements(By.TAG_NAME, "script")) == 1
     german = driver.find_element(By.CSS_SELECTOR, "main .src").text
     assert all(markup in german for markup in HOSTILE)
+
+
+def test_a_flag_shows_its_reason_on_hover_and_on_keyboard_focus(driver, briefings):
+    load(driver, briefings / "flagged.html", DESKTOP)
+    markers = driver.find_elements(By.CSS_SELECTOR, "main .tgt .flag")
+    assert len(markers) == 1, "one flagged sentence, one marker, next to the English sentence"
+    marker = markers[0]
+    sentence = driver.find_element(By.ID, "p1.s1.en")
+    assert "flagged" in sentence.get_attribute("class").split()
+    assert driver.find_element(By.CSS_SELECTOR, ".flag-count").text == "1 review flag"
+    reason = marker.find_element(By.CSS_SELECTOR, ".why")
+    assert not reason.is_displayed()
+    hover(driver, marker)
+    assert reason.is_displayed() and reason.text == "number: 2024 — 202 in English"
+    hover(driver, driver.find_element(By.TAG_NAME, "h1"))
+    assert not reason.is_displayed()
+    focused = tab_to_sentence(driver, "flag")
+    assert focused == marker and reason.is_displayed()
+    assert focused.value_of_css_property("outline-style") != "none", "keyboard focus is visible"
+    assert marker.get_attribute("aria-describedby") == reason.get_attribute("id")
+    ActionChains(driver).send_keys(Keys.TAB).perform()
+    assert not reason.is_displayed(), "leaving the marker hides the reason"
+
+
+def test_a_flag_reason_stays_on_a_phone_screen(driver, briefings):
+    load(driver, briefings / "awkward.html", PHONE)
+    for marker in driver.find_elements(By.CSS_SELECTOR, "main .flag"):  # the last has a long URL
+        driver.execute_script("arguments[0].focus()", marker)
+        reason = marker.find_element(By.CSS_SELECTOR, ".why")
+        assert reason.is_displayed()
+        left, right = driver.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return [r.left, r.right]", reason
+        )
+        assert 0 <= left and right <= PHONE[0], "the reason is not cut off at the screen's edge"
+
+
+def test_only_flagged_filter_hides_the_rows_without_flags(driver, briefings):
+    load(driver, briefings / "flagged.html", DESKTOP)
+    rows_ = driver.find_elements(By.CSS_SELECTOR, "main .row")
+    flagged = [r for r in rows_ if "has-flags" in r.get_attribute("class").split()]
+    assert len(rows_) == 2 and len(flagged) == 1
+    toggle = driver.find_element(By.ID, "only-flagged")
+    toggle.click()
+    assert [r.is_displayed() for r in rows_] == [r in flagged for r in rows_]
+    toggle.click()
+    assert all(r.is_displayed() for r in rows_)
+    load(driver, briefings / "stadtrat.html", DESKTOP)
+    assert not driver.find_elements(By.ID, "only-flagged"), "no filter where nothing is flagged"
+    assert "no review flags" in driver.find_element(By.CSS_SELECTOR, ".review").text
+
+
+def test_index_shows_the_flag_count_of_each_briefing(driver, briefings):
+    load(driver, briefings / "index.html", DESKTOP)
+    counts = {
+        row.find_element(By.TAG_NAME, "a").text: row.find_element(By.CSS_SELECTOR, ".flags").text
+        for row in driver.find_elements(By.CSS_SELECTOR, "tbody tr")
+    }
+    assert counts["flagged.txt"] == "1" and counts["Stadtrat beschließt neuen Haushalt"] == "0"

@@ -484,7 +484,7 @@ def test_aligned_markdown_table():
 # --- index -----------------------------------------------------------------------------------------
 
 ENTRIES = [
-    IndexEntry("bericht", "corpora/de/bericht.txt", "Jahresbericht", "de", "ok", 12),
+    IndexEntry("bericht", "corpora/de/bericht.txt", "Jahresbericht", "de", "ok", 12, flags=4),
     IndexEntry("a b&<c>", "corpora/de/a b&<c>.txt", "[evil](javascript:x) <b>", None, "ok", 3),
     IndexEntry("kaputt", "corpora/de/kaputt.pdf", "kaputt.pdf", None, "failed", 0, "<b>boom</b> |\nline 2"),
 ]
@@ -499,14 +499,15 @@ def test_index_html():
     text = root.text()
     assert "[evil](javascript:x) <b>" in text and "<b>boom</b>" in text and "corpora/de/a b&<c>.txt" in text
     failed = [c.text() for c in rows[2].find_all("td")]
-    assert failed == ["kaputt.pdf", "corpora/de/kaputt.pdf", "?", "failed", "0", "<b>boom</b> |\nline 2"]
+    assert failed == ["kaputt.pdf", "corpora/de/kaputt.pdf", "?", "failed", "0", "0", "<b>boom</b> |\nline 2"]
+    assert [c.text() for c in rows[0].find_all("td")][4:6] == ["12", "4"]  # paragraphs, review flags
 
 
 def test_index_markdown():
     md = render_index(ENTRIES, "md")
     table = [line for line in md.splitlines() if line.startswith("|")]
     assert len(table) == 2 + len(ENTRIES)
-    assert all(unescaped(row, "|") == 7 for row in table), table
+    assert all(unescaped(row, "|") == 8 for row in table), table
     root = parse_html(md_to_html(md))
     assert [a.attrs["href"] for a in root.find_all("a")] == ["bericht.md", "a%20b%26%3Cc%3E.md"]
     assert not root.find_all("b")
