@@ -1,0 +1,124 @@
+"""HTML pages: the main text found by trafilatura, with its structure and the page's metadata.
+
+trafilatura's XML keeps the structure the briefing needs (``head``, ``p``, ``list``/``item``, ``quote``,
+``table``/``row``/``cell``), mapped here to the paragraph kinds. A page where it finds no main text
+(a very short page, a page that is all markup) is read by ``pipeline.readers.html_body`` instead, and the
+briefing says so.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from lxml import etree
+
+from pipeline.readers import html_body
+from pipeline.readers.base import Block, Extraction
+from pipeline.readers.decode import declared_charset, decode
+from pipeline.readers.text import CREDIT
+
+SUFFIXES = (".html", ".htm")
+
+FALLBACK_NOTE = "trafilatura found no main text in the page; the text of its whole body was used"
+# Passed to trafilatura.bare_extraction. Calibrated on the 40 German pages of ../shared/real/html
+# (re-check: ../shared/real/html/score.py .venv/bin/pipeline split, or tests/test_html_real.py).
+TRAFILATURA_OPTIONS = {
+    "output_format": "xml",
+    "include_tables": True,
+    "include_comments": False,
+    "include_images": False,
+    "include_formatting": False,
+    "include_links": False,
+    "favor_precision": False,
+    "favor_recall": False,
+    "with_metadata": True,
+}
+_METADATA = ("title", "author", "date", "sitename", "url")
+_KINDS = {"head": "heading", "p": "body", "item": "list", "quote": "quote"}
+_CELL_SEPARATOR = " | "
+# How far down the title heading may be: below a kicker, a date line and a photo credit.
+_TITLE_SEARCH_BLOCKS = 5
+
+# trafilatura and htmldate log every page they discard; the fallback note says it once, in the briefing.
+for _name in ("trafilatura", "htmldate"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
+    logging.getLogger(_name).propagate = False
+
+
+def extract(data: bytes, max_bytes: int) -> Extraction:
+    import trafilatura  # imported here: it takes a while, and only HTML pages need it
+    from trafilatura.settings import DEFAULT_CONFIG
+
+    tree = html_body.parse(decode(data, declared_charset(data)))
+    if tree is None:
+        return Extraction(blocks=[])
+    result = trafilatura.bare_extraction(_drop_unseen(tree), **TRAFILATURA_OPTIONS)
+    metadata = {} if result is None else _metadata(result)
+    blocks = [] if result is None or result.body is None else _blocks(result.body)
+    # Below trafilatura's own minimum for main text (MIN_EXTRACTED_SIZE, 250 characters) its result is a
+    # dump of the page without structure (its "baseline"); the whole-body reader keeps headings apart.
+    # trafilatura copies the tree it is given, so ``tree`` is still the whole page here.
+    if sum(len(text.strip()) for _, text in blocks) < DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE"):
+        return Extraction(blocks=html_body.page_blocks(tree), metadata=metadata, notes=[FALLBACK_NOTE])
+    title = metadata.get("title")
+    if title and not _has_title(blocks, title):
+        blocks.insert(0, ("heading", title))
+    return Extraction(blocks=blocks, metadata=metadata)
+
+
+def _drop_unseen(tree: etree._Element) -> etree._Element:
+    """``tree`` without what a browser does not show: trafilatura keeps ``hidden`` elements and the text
+    of templates (the whole-body reader skips both anyway)."""
+    for el in tree.xpath("//template | //*[@hidden]"):
+        el.drop_tree()  # its tail is text of the parent and stays
+    return tree
+
+
+def _metadata(result) -> dict[str, str]:
+    found = {key: " ".join(str(getattr(result, key, None) or "").split()) for key in _METADATA}
+    return {key: value for key, value in found.items() if value}
+
+
+def _has_title(blocks: list[Block], title: str) -> bool:
+    """Whether a heading near the top is the page title (trafilatura's title often adds " - Site")."""
+    title = " ".join(title.split()).casefold()
+    for kind, text in blocks[:_TITLE_SEARCH_BLOCKS]:
+        text = " ".join(text.split()).casefold()
+        if kind == "heading" and text and (text in title or title in text):
+            return True
+    return False
+
+
+def _blocks(body: etree._Element) -> list[Block]:
+    blocks: list[Block] = []
+    pending: list[str] = []  # text since the last block boundary
+
+    def flush(kind: str) -> None:
+        text = "".join(pending)
+        pending.clear()
+        if kind in ("body", "heading") and CREDIT.search(" ".join(text.split())):
+            kind = "caption"  # "Foto: Name/dpa" under a picture, often marked up as a small heading
+        blocks.append((kind, text))
+
+    # Recursion is bounded: trafilatura's output nests only lists and quotes, a few levels deep.
+    def walk(el: etree._Element, kind: str) -> None:
+        if el.tag == "row":
+            flush(kind)
+            cells = (" ".join("".join(cell.itertext()).split()) for cell in el.iter("cell"))
+            blocks.append(("table", _CELL_SEPARATOR.join(filter(None, cells))))
+            pending.append(el.tail or "")
+            return
+        own = _KINDS.get(el.tag)
+        if own is not None or el.tag in ("list", "table"):
+            flush(kind)
+            if own is not None and (own != "body" or kind == "body"):  # a <p> in an item stays a list item
+                kind = own
+        pending.append(" " if el.tag == "lb" else el.text or "")
+        for child in el:
+            walk(child, kind)
+        if own is not None or el.tag in ("list", "table"):
+            flush(kind)
+        pending.append(el.tail or "")
+
+    walk(body, "body")
+    return blocks
