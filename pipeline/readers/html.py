@@ -20,6 +20,15 @@ from pipeline.readers.text import CREDIT
 SUFFIXES = (".html", ".htm")
 
 FALLBACK_NOTE = "trafilatura found no main text in the page; the text of its whole body was used"
+# trafilatura asks libxml2 for "//p//text()", which takes time quadratic in the number of <p> elements
+# or worse (on this project's 2-core test machine: 0.1 s for 10,000, 0.4 s for 20,000, 3 s for 40,000,
+# 28 s for 80,000; re-check with the growth script in the README's HTML section). The 40 real pages of
+# ../shared/real/html have at most 41; a page with more than this many is read by the whole-body reader.
+MAX_PARAGRAPH_ELEMENTS = 20_000
+TOO_LARGE_NOTE = (
+    "the page has {count:,} paragraph elements, more than trafilatura reads in reasonable time "
+    f"({MAX_PARAGRAPH_ELEMENTS:,}); the text of its whole body was used"
+)
 # Passed to trafilatura.bare_extraction. Calibrated on the 40 German pages of ../shared/real/html
 # (re-check: ../shared/real/html/score.py .venv/bin/pipeline split, or tests/test_html_real.py).
 TRAFILATURA_OPTIONS = {
@@ -47,12 +56,20 @@ for _name in ("trafilatura", "htmldate"):
 
 def extract(data: bytes, max_bytes: int) -> Extraction:
     import trafilatura  # imported here: it takes a while, and only HTML pages need it
-    from trafilatura.settings import DEFAULT_CONFIG
+    from trafilatura.settings import DEFAULT_CONFIG, set_date_params
 
     tree = html_body.parse(decode(data, declared_charset(data)))
     if tree is None:
         return Extraction(blocks=[])
-    result = trafilatura.bare_extraction(_drop_unseen(tree), **TRAFILATURA_OPTIONS)
+    if (count := sum(1 for _ in tree.iter("p"))) > MAX_PARAGRAPH_ELEMENTS:
+        return Extraction(blocks=html_body.page_blocks(tree), notes=[TOO_LARGE_NOTE.format(count=count)])
+    # htmldate's extensive search hands leftover date-like strings to dateparser, whose first use loads
+    # every locale (about 5 s on a loaded 2-core machine). On the 40 pages of ../shared/real/html it found
+    # 4 more dates than without, 3 of them a bare year read as 1 January; without it the 40 pages take
+    # 4.5 s instead of 12 s.
+    result = trafilatura.bare_extraction(
+        _drop_unseen(tree), date_extraction_params=set_date_params(extensive=False), **TRAFILATURA_OPTIONS
+    )
     metadata = {} if result is None else _metadata(result)
     blocks = [] if result is None or result.body is None else _blocks(result.body)
     # Below trafilatura's own minimum for main text (MIN_EXTRACTED_SIZE, 250 characters) its result is a
