@@ -4,8 +4,8 @@ usage: .venv/bin/python bench/html_pages.py [PAGES_DIR]   (default ../shared/rea
 
 Growth: an article of 100 distinct paragraphs (a typical page), then 10× and 100× as many, and a page
 near input.max_bytes (10 MB); each is read twice and the faster time is kept. Also pages of nothing
-but many short <p>, <div> or <li> elements near the size limit, the shapes that are slowest for
-trafilatura (see pipeline.readers.html.MAX_PARAGRAPH_ELEMENTS).
+but short <p>, <div> or <li> elements, the shapes that are slowest for trafilatura: just under
+pipeline.readers.html.MAX_BLOCK_ELEMENTS (read by trafilatura) and near the size limit (read whole).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from pipeline.reader import DEFAULT_MAX_BYTES, read_document
+from pipeline.readers.html import MAX_BLOCK_ELEMENTS
 
 
 def _seconds(path: Path) -> float:
@@ -69,18 +70,16 @@ def main() -> None:
             )
         for tag in ("p", "div", "li"):
             item = f"<{tag}>Eintrag Nummer {{}}.</{tag}>"
-            count = DEFAULT_MAX_BYTES // (len(item) + 4)
-            path = Path(tmp) / f"many-{tag}.html"
-            path.write_text(
-                _page("<main>" + "".join(item.format(i) for i in range(count)) + "</main>"), "utf-8"
-            )
-            start = time.perf_counter()
-            doc = read_document(path)
-            print(
-                f"{count:,} short <{tag}> elements, {path.stat().st_size / 1e6:5.2f} MB: "
-                f"{time.perf_counter() - start:6.2f} s, {len(doc.paragraphs):,} paragraphs read; "
-                f"notes: {doc.notes or 'none'}"
-            )
+            for count in (MAX_BLOCK_ELEMENTS - 10, DEFAULT_MAX_BYTES // (len(item) + 4)):
+                path = Path(tmp) / f"many-{tag}-{count}.html"
+                path.write_text(_page("<main>" + "".join(item.format(i) for i in range(count))), "utf-8")
+                start = time.perf_counter()
+                doc = read_document(path)
+                print(
+                    f"{count:,} short <{tag}> elements, {path.stat().st_size / 1e6:5.2f} MB: "
+                    f"{time.perf_counter() - start:6.2f} s, {len(doc.paragraphs):,} paragraphs read; "
+                    f"notes: {doc.notes or 'none'}"
+                )
 
 
 if __name__ == "__main__":

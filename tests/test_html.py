@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from pipeline.reader import read_document
-from pipeline.readers.html import FALLBACK_NOTE, MAX_PARAGRAPH_ELEMENTS, TOO_LARGE_NOTE
+from pipeline.readers.html import FALLBACK_NOTE, MAX_BLOCK_ELEMENTS, TOO_LARGE_NOTE
 from pipeline.render import render_json, render_markdown
 
 BODY = (
@@ -124,11 +124,14 @@ def test_page_without_main_text_falls_back_to_the_whole_body_with_a_note(tmp_pat
     assert f"Note: {FALLBACK_NOTE}" in render_markdown(doc)
 
 
-def test_page_with_more_paragraph_elements_than_trafilatura_handles_is_read_whole_with_a_note(tmp_path: Path):
-    count = MAX_PARAGRAPH_ELEMENTS + 1
+def test_page_with_more_block_elements_than_trafilatura_handles_is_read_whole_with_a_note(tmp_path: Path):
+    count = MAX_BLOCK_ELEMENTS  # and the <article>
     path = tmp_path / "liste.html"
-    path.write_text(f"<body>{NAV}<article>" + "".join(f"<p>Eintrag {i}.</p>" for i in range(count)), "utf-8")
+    items = "".join(
+        f"<{('p', 'div', 'li')[i % 3]}>Eintrag {i}.</{('p', 'div', 'li')[i % 3]}>" for i in range(count)
+    )
+    path.write_text(f"<body><article>{items}", "utf-8")
     doc = read_document(path)
     assert [p.text for p in doc.paragraphs] == [f"Eintrag {i}." for i in range(count)]
-    assert doc.notes == [TOO_LARGE_NOTE.format(count=count)]
-    assert "20,001 paragraph elements" in doc.notes[0]
+    assert doc.notes == [TOO_LARGE_NOTE.format(count=count + 1)]
+    assert "20,001 block elements" in doc.notes[0]

@@ -20,14 +20,18 @@ from pipeline.readers.text import CREDIT
 SUFFIXES = (".html", ".htm")
 
 FALLBACK_NOTE = "trafilatura found no main text in the page; the text of its whole body was used"
-# trafilatura asks libxml2 for "//p//text()", which takes time quadratic in the number of <p> elements
-# or worse (on this project's 2-core test machine: 0.1 s for 10,000, 0.4 s for 20,000, 3 s for 40,000,
-# 28 s for 80,000; re-check with the growth script in the README's HTML section). The 40 real pages of
-# ../shared/real/html have at most 41; a page with more than this many is read by the whole-body reader.
-MAX_PARAGRAPH_ELEMENTS = 20_000
+# trafilatura asks libxml2 for "//p//text()" (of the page, and of its result, where <div>s and list
+# items may have become <p>), which takes time quadratic in the number of those elements: on this
+# project's loaded 2-core test machine a page of 20,000 short <div>s takes 3.9 s, of 40,000 13 s, of
+# 80,000 51 s (re-check with bench/html_pages.py). The 40 real pages of ../shared/real/html have at most
+# 916 such elements; a page with more than this many is read by the whole-body reader.
+MAX_BLOCK_ELEMENTS = 20_000
+_BLOCK_TAGS = (
+    "p div li dd dt section article blockquote pre h1 h2 h3 h4 h5 h6 address details summary figcaption"
+).split()
 TOO_LARGE_NOTE = (
-    "the page has {count:,} paragraph elements, more than trafilatura reads in reasonable time "
-    f"({MAX_PARAGRAPH_ELEMENTS:,}); the text of its whole body was used"
+    "the page has {count:,} block elements (paragraphs, divisions, list items, …), more than trafilatura "
+    f"reads in reasonable time ({MAX_BLOCK_ELEMENTS:,}); the text of its whole body was used"
 )
 # Passed to trafilatura.bare_extraction. Calibrated on the 40 German pages of ../shared/real/html
 # (re-check: ../shared/real/html/score.py .venv/bin/pipeline split, or tests/test_html_real.py).
@@ -61,7 +65,7 @@ def extract(data: bytes, max_bytes: int) -> Extraction:
     tree = html_body.parse(decode(data, declared_charset(data)))
     if tree is None:
         return Extraction(blocks=[])
-    if (count := sum(1 for _ in tree.iter("p"))) > MAX_PARAGRAPH_ELEMENTS:
+    if (count := sum(1 for _ in tree.iter(*_BLOCK_TAGS))) > MAX_BLOCK_ELEMENTS:
         return Extraction(blocks=html_body.page_blocks(tree), notes=[TOO_LARGE_NOTE.format(count=count)])
     # htmldate's extensive search hands leftover date-like strings to dateparser, whose first use loads
     # every locale (about 5 s on a loaded 2-core machine). On the 40 pages of ../shared/real/html it found
