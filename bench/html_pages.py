@@ -5,7 +5,8 @@ usage: .venv/bin/python bench/html_pages.py [PAGES_DIR]   (default ../shared/rea
 Growth: an article of 100 distinct paragraphs (a typical page), then 10× and 100× as many, and a page
 near input.max_bytes (10 MB); each is read twice and the faster time is kept. Also pages of nothing
 but short <p>, <div> or <li> elements, the shapes that are slowest for trafilatura: just under
-pipeline.readers.html.MAX_BLOCK_ELEMENTS (read by trafilatura) and near the size limit (read whole).
+pipeline.readers.html.MAX_BLOCK_ELEMENTS_WITH_FALLBACKS and MAX_BLOCK_ELEMENTS (read by trafilatura
+with and without its fallback extractors) and near the size limit (read whole).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from pipeline.reader import DEFAULT_MAX_BYTES, read_document
 from pipeline.readers.html import MAX_BLOCK_ELEMENTS
+from pipeline.readers.html import MAX_BLOCK_ELEMENTS_WITH_FALLBACKS as LIMIT_WITH_FALLBACKS
 
 
 def _seconds(path: Path) -> float:
@@ -70,7 +72,11 @@ def main() -> None:
             )
         for tag in ("p", "div", "li"):
             item = f"<{tag}>Eintrag Nummer {{}}.</{tag}>"
-            for count in (MAX_BLOCK_ELEMENTS - 10, DEFAULT_MAX_BYTES // (len(item) + 4)):
+            for count in (
+                LIMIT_WITH_FALLBACKS - 10,
+                MAX_BLOCK_ELEMENTS - 10,
+                DEFAULT_MAX_BYTES // (len(item) + 4),
+            ):
                 path = Path(tmp) / f"many-{tag}-{count}.html"
                 path.write_text(_page("<main>" + "".join(item.format(i) for i in range(count))), "utf-8")
                 start = time.perf_counter()

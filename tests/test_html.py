@@ -5,8 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pipeline.reader import read_document
-from pipeline.readers.html import FALLBACK_NOTE, MAX_BLOCK_ELEMENTS, TOO_LARGE_NOTE
+from pipeline.readers.html import (
+    FALLBACK_NOTE,
+    MAX_BLOCK_ELEMENTS,
+    MAX_BLOCK_ELEMENTS_WITH_FALLBACKS,
+    TOO_LARGE_NOTE,
+)
 from pipeline.render import render_json, render_markdown
 
 BODY = (
@@ -135,3 +142,17 @@ def test_page_with_more_block_elements_than_trafilatura_handles_is_read_whole_wi
     assert [p.text for p in doc.paragraphs] == [f"Eintrag {i}." for i in range(count)]
     assert doc.notes == [TOO_LARGE_NOTE.format(count=count + 1)]
     assert "20,001 block elements" in doc.notes[0]
+
+
+@pytest.mark.parametrize("count", [300, MAX_BLOCK_ELEMENTS_WITH_FALLBACKS + 100])
+def test_page_trafilatura_can_only_dump_whole_is_read_by_paragraph_with_a_note(tmp_path: Path, count):
+    # A bare list: trafilatura's answer is the page's text in one run (from its readability fallback, or
+    # without fallbacks from its baseline), which would be one huge paragraph.
+    path = tmp_path / "liste.html"
+    items = "".join(f"<li>Eintrag Nummer {i}.</li>" for i in range(count))
+    path.write_text(f"<title>Liste</title><body>{NAV}<main>{items}</main></body>", "utf-8")
+    doc = read_document(path)
+    assert [(p.kind, p.text) for p in doc.paragraphs] == [
+        ("list", f"Eintrag Nummer {i}.") for i in range(count)
+    ]
+    assert doc.notes == [FALLBACK_NOTE]

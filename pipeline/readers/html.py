@@ -26,6 +26,11 @@ FALLBACK_NOTE = "trafilatura found no main text in the page; the text of its who
 # 80,000 51 s (re-check with bench/html_pages.py). The 40 real pages of ../shared/real/html have at most
 # 916 such elements; a page with more than this many is read by the whole-body reader.
 MAX_BLOCK_ELEMENTS = 20_000
+# Above this many, trafilatura runs without its fallback extractors (readability, jusText; its
+# "fast" mode): jusText's neighbour search is quadratic too, a page of 4,000 short list items took 4 s
+# and one of 20,000 took 209 s. Twice the most of the real pages; with fallbacks they score recall
+# 0.961, without 0.906, so pages of an ordinary size keep them.
+MAX_BLOCK_ELEMENTS_WITH_FALLBACKS = 2_000
 _BLOCK_TAGS = (
     "p div li dd dt section article blockquote pre h1 h2 h3 h4 h5 h6 address details summary figcaption"
 ).split()
@@ -60,7 +65,7 @@ for _name in ("trafilatura", "htmldate"):
 
 def extract(data: bytes, max_bytes: int) -> Extraction:
     import trafilatura  # imported here: it takes a while, and only HTML pages need it
-    from trafilatura.settings import DEFAULT_CONFIG, set_date_params
+    from trafilatura.settings import set_date_params
 
     tree = html_body.parse(decode(data, declared_charset(data)))
     if tree is None:
@@ -72,19 +77,37 @@ def extract(data: bytes, max_bytes: int) -> Extraction:
     # 4 more dates than without, 3 of them a bare year read as 1 January; without it the 40 pages take
     # 4.5 s instead of 12 s.
     result = trafilatura.bare_extraction(
-        _drop_unseen(tree), date_extraction_params=set_date_params(extensive=False), **TRAFILATURA_OPTIONS
+        _drop_unseen(tree),
+        fast=count > MAX_BLOCK_ELEMENTS_WITH_FALLBACKS,
+        date_extraction_params=set_date_params(extensive=False),
+        **TRAFILATURA_OPTIONS,
     )
     metadata = {} if result is None else _metadata(result)
-    blocks = [] if result is None or result.body is None else _blocks(result.body)
-    # Below trafilatura's own minimum for main text (MIN_EXTRACTED_SIZE, 250 characters) its result is a
-    # dump of the page without structure (its "baseline"); the whole-body reader keeps headings apart.
-    # trafilatura copies the tree it is given, so ``tree`` is still the whole page here.
-    if sum(len(text.strip()) for _, text in blocks) < DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE"):
+    body = None if result is None else result.body
+    blocks = [] if body is None else _blocks(body)
+    if not _is_main_text(body, blocks):  # trafilatura copies its input: ``tree`` is still the whole page
         return Extraction(blocks=html_body.page_blocks(tree), metadata=metadata, notes=[FALLBACK_NOTE])
     title = metadata.get("title")
     if title and not _has_title(blocks, title):
         blocks.insert(0, ("heading", title))
     return Extraction(blocks=blocks, metadata=metadata)
+
+
+def _is_main_text(body: etree._Element | None, blocks: list[Block]) -> bool:
+    """Whether trafilatura found main text: not when its result is below its own minimum
+    (MIN_EXTRACTED_SIZE, 250 characters), nor when it is the page's text without structure: text
+    without elements (from its readability fallback) or one <p> with lines joined by line breaks (its
+    baseline, which its own paragraphs never hold). The whole-body reader then keeps at least headings
+    and paragraphs apart."""
+    from trafilatura.settings import DEFAULT_CONFIG
+
+    if body is None or len(body) == 0:
+        return False
+    if len(body) == 1 and body[0].tag == "p" and "\n" in (body[0].text or ""):
+        return False
+    return sum(len(text.strip()) for _, text in blocks) >= DEFAULT_CONFIG.getint(
+        "DEFAULT", "MIN_EXTRACTED_SIZE"
+    )
 
 
 def _drop_unseen(tree: etree._Element) -> etree._Element:
@@ -142,4 +165,5 @@ def _blocks(body: etree._Element) -> list[Block]:
         pending.append(el.tail or "")
 
     walk(body, "body")
+    flush("body")  # text after the last block
     return blocks
