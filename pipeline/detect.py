@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from pipeline.document import Document, Paragraph
-from pipeline.reader import CREDIT
+from pipeline.readers.text import CREDIT
 from pipeline.split import split_words
 
 # Below this many characters a paragraph is "short": langdetect is unreliable there, so the document

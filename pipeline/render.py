@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -59,6 +60,8 @@ def briefing_dict(doc: Document) -> dict[str, Any]:
             "source_lang": doc.lang,
             "target_lang": doc.target_lang,
             "lang_confidence": doc.lang_confidence,
+            "metadata": dict(doc.metadata),
+            "notes": list(doc.notes),
         },
         # The model's path is left out on purpose: it is machine-specific.
         "model": None
@@ -203,7 +206,16 @@ def _context(doc: Document) -> dict[str, Any]:
         # English sentence id -> its review flags, and how many there are in all
         "flagged": flagged,
         "flag_count": sum(len(f) for f in flagged.values()),
+        "url": link_url(doc.metadata.get("url")),
     }
+
+
+def link_url(url: str | None) -> str | None:
+    """``url`` fit for a link in a briefing: only http(s), with characters that could end a Markdown
+    link destination or an HTML attribute percent-encoded; None for anything else."""
+    if not url or urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
+        return None
+    return urllib.parse.quote(url, safe=":/?#[]@!$&'*+,;=%~")
 
 
 def _rows(b: dict[str, Any]) -> list[dict[str, Any]] | None:

@@ -138,10 +138,11 @@ def test_short_cp1252_text_is_detected(tmp_path: Path):
 
 def test_html_main_text_without_page_chrome():
     path = INPUTS / "artikel.html"
+    # The <figure> and its caption go, as trafilatura drops figures (the gold of ../shared/real/html
+    # counts captions and photo credits as boilerplate).
     assert read_kinds(path) == [
         ("heading", "Innenstädte im Wandel"),
         ("body", "Leerstand, Mieten und neue Ideen: Was Städte jetzt tun."),
-        ("caption", "Die Fußgängerzone in Hannover. Foto: Lena Hoffmann/dpa"),
         ("body", "Viele Innenstädte kämpfen mit Leerstand."),
         ("body", "Die Stadt plant drei Maßnahmen:"),
         ("list", "Zwischennutzung leerer Läden"),

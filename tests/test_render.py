@@ -224,6 +224,8 @@ def test_json_structure_and_alignment():
         "source_lang": "de",
         "target_lang": "en",
         "lang_confidence": 0.99,
+        "metadata": {},
+        "notes": [],
     }
     assert data["model"] == {
         "package": "translate-de_en",
@@ -518,3 +520,63 @@ def test_index_markdown():
 def test_index_rejects_unknown_format():
     with pytest.raises(ValueError, match="pdf"):
         render_index(ENTRIES, "pdf")
+
+
+# --- what the file says about itself (metadata) and how its text was got (notes) ------------------
+
+
+def _page_doc(url: str) -> Document:
+    doc = _doc()
+    doc.path = Path("web/seite.html")
+    doc.metadata = {
+        "title": "Jahresbericht",
+        "author": f"Erika <b>Muster</b> {SCRIPT}",
+        "date": "2024-03-01",
+        "sitename": "Beispiel & Co",
+        "url": url,
+    }
+    doc.notes = ["trafilatura found no main text in the page; the text of its whole body was used"]
+    return doc
+
+
+def test_page_metadata_and_notes_in_json():
+    doc = _page_doc("https://example.org/a?b=1&c=(2)")
+    data = json.loads(render_json(doc))
+    jsonschema.validate(data, BRIEFING_SCHEMA)
+    assert data["document"]["metadata"] == doc.metadata
+    assert data["document"]["notes"] == doc.notes
+
+
+def test_page_metadata_and_notes_in_html_header_escaped_with_the_url_as_a_link():
+    root = parse_html(render_html(_page_doc('https://example.org/a b?c=(2)&d="x"')))
+    header = root.find_all("header")[0]
+    assert f"by Erika <b>Muster</b> {SCRIPT}" in header.text() and "2024-03-01" in header.text()
+    assert "Beispiel & Co" in header.text()
+    assert "Note: trafilatura found no main text" in header.text()
+    links = header.find_all("a")
+    assert [a.attrs["href"] for a in links] == ["https://example.org/a%20b?c=%282%29&d=%22x%22"]
+    assert len(root.find_all("script")) == 1  # the page's own; the author's stays text
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,<script>x</script>", "file:///etc/passwd"]
+)
+def test_page_url_that_is_not_http_is_not_linked(url):
+    root = parse_html(render_html(_page_doc(url)))
+    assert all(a.attrs["href"].startswith("#") for a in root.find_all("a"))
+    assert not parse_html(md_to_html(render_markdown(_page_doc(url)))).find_all("a")
+
+
+def test_page_metadata_and_notes_in_markdown_header():
+    md = render_markdown(_page_doc("https://example.org/a_(b)"))
+    rendered = parse_html(md_to_html(md))
+    paragraphs = [p.text() for p in rendered.find_all("p")]
+    assert (
+        f"By Erika <b>Muster</b> {SCRIPT} · 2024-03-01 · Beispiel & Co · https://example.org/a_%28b%29"
+        in (paragraphs)
+    )
+    assert (
+        "Note: trafilatura found no main text in the page; the text of its whole body was used" in paragraphs
+    )
+    assert [a.attrs["href"] for a in rendered.find_all("a")] == ["https://example.org/a_%28b%29"]
+    assert SCRIPT not in md

@@ -1,1 +1,15 @@
-"""One reader per input format, each turning bytes into (kind, text) blocks (see ``base``)."""
+"""One reader per input format, each turning bytes into (kind, text) blocks (see ``base``).
+
+Adding a format means adding a module with ``SUFFIXES`` and ``extract`` and naming it in ``_MODULES``.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from pipeline.readers import docx, html, text
+
+_MODULES = (text, html, docx)
+# File name ending (lower case, with the dot) → the reader module for it.
+READERS: dict[str, ModuleType] = {suffix: module for module in _MODULES for suffix in module.SUFFIXES}
+SUPPORTED_SUFFIXES = tuple(READERS)
