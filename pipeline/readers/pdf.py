@@ -1,0 +1,805 @@
+"""PDF reports: the paragraphs a person reads, rebuilt from the positioned characters pdfminer.six gives.
+
+Per page, pdfminer groups characters into lines (with position, font and size). From there this module
+drops running headers, footers and page numbers (lines that repeat at the same place across pages, digits
+normalised, and page-number patterns in the margins), keeps table rows out of the text, finds two columns
+and reads the left one before the right, takes footnotes out of the column they end, and rebuilds
+paragraphs from line spacing, indentation and font: headings by size or weight relative to the body font,
+list items by their marker. Words hyphenated at a line end are joined only where the joined form is a word.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import io
+import itertools
+import json
+import logging
+import re
+import statistics
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pipeline.readers.base import Block, Extraction, FormatError
+
+SUFFIXES = (".pdf",)
+
+# A report longer than this is refused rather than read for many minutes (about 0.1–0.3 s a page, see
+# README); raise it if longer documents are routine.
+MAX_PAGES = 2000
+# Content, font and object streams (everything pdfminer decompresses to get the text; images are never
+# decoded) may unpack to at most this multiple of input.max_bytes, so a PDF whose streams decompress to
+# gigabytes is refused after reading at most that much. The four reports in ../shared/real/pdf unpack to
+# 1.3–7× their file size (annual accounts with embedded fonts are the largest); like the .docx check.
+PDF_MAX_EXPANSION = 10
+_INFLATE_CHUNK = 1 << 20
+
+# Margins in which running headers, footers and page numbers are looked for, as a share of the page
+# height; a line there that repeats (digits normalised) on this many pages at about the same height
+# (within _REPEAT_TOLERANCE points) is dropped. Calibrated on the four reports in ../shared/real/pdf
+# (headers at 3–8 %, footers at 93–97 %); re-check with tests/test_pdf.py's real-report tests.
+_MARGIN_SHARE = 0.12
+_REPEAT_MIN_PAGES = 3
+_REPEAT_TOLERANCE = 6.0
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|(?:Seite|S\.|Page)\s*\d{1,4}(?:\s*(?:von|/|of)\s*\d{1,4})?"
+    r"|\d{1,4}\s*(?:/|von)\s*\d{1,4})$",
+    re.IGNORECASE,
+)
+# A heading is set at least this much larger than the body font, or bold at body size and short.
+_HEADING_SIZE_RATIO = 1.15
+_BOLD_HEADING_MAX_CHARS = 100
+_BOLD_HEADING_MAX_LINES = 2
+_LARGE_HEADING_MAX_CHARS = 250
+# Footnotes and superscript markers: set at most this share of the size of the text around them; a
+# superscript's baseline is raised by at least _RISE_SHARE of the surrounding size.
+_SMALL_RATIO = 0.9
+_SUPERSCRIPT_RATIO = 0.85
+_RISE_SHARE = 0.2
+# Paragraph breaks: a gap this many body sizes larger than the usual line gap; a first line indented by
+# at least _INDENT_SIZES body sizes; a line ending a sentence this much short of the column's right edge.
+_GAP_SIZES = 0.5
+_INDENT_SIZES = 1.0
+_SHORT_LINE_SHARE = 0.25
+# Two columns: a gutter between 30 % and 70 % of the page width crossed by lines holding at most this
+# share of the page's characters (a one-column page: 80–100 %; the two-column pages of the bulletin and
+# the annual accounts with full-width titles and captions: 0–25 %), with at least _COLUMN_MIN_LINES lines
+# on each side.
+_GUTTER_RANGE = (0.3, 0.7)
+_GUTTER_MAX_CROSSING = 0.4
+_COLUMN_MIN_LINES = 4
+
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|[-,]b(?:d|old)?$", re.IGNORECASE)
+_MONTHS = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+# "16. März" at the start of a line is a date, not item 16.
+_LIST_MARKER = re.compile(
+    rf"^(?:[•◦▪▫■□●○‣⁃–—\-*·]|\(?(?:\d{{1,2}}|[a-z]|[ivx]{{1,4}})[.)])\s+(?!(?:{_MONTHS})\b)\S"
+)
+_CAPTION = re.compile(r"^(?:Abb\.|Abbildung|Tab\.|Tabelle|Grafik|Figure|Fig\.)\s*\d", re.IGNORECASE)
+_FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|\*{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*[^\W\d_]")
+_NUMERIC_CELL = re.compile(r"^[-–+]?[\d\s.,%€$()/–-]*\d[\d\s.,%€$()/–-]*(?:T?EUR|T€|Mio\.?|Mrd\.?)?$")
+_SENTENCE_END = re.compile(r"[.!?:;…]['\"“”‘’»«)]*$")
+_HYPHENS = "-\u00ad\u2010"
+_WORD = re.compile(r"[^\W\d_]+")
+# After "Ein-" a conjunction means a suspended compound ("Ein- und Ausfuhr"): the hyphen and space stay.
+_SUSPENSION_WORDS = frozenset({"und", "oder", "bzw", "sowie", "bis", "als", "wie", "noch", "u", "resp"})
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float  # distance from the top of the page, in points
+    bottom: float
+    size: float
+    bold: bool
+    page: int
+    marker_start: bool = False  # begins with a superscript number (a footnote's own text)
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass
+class _Page:
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    has_images: bool
+
+
+@dataclass
+class _Stream:
+    """Lines read one after another: one column of one band of a page, or a table."""
+
+    lines: list[Line]
+    table: bool = False
+    footnotes: list[list[Line]] = field(default_factory=list)
+
+
+def extract(data: bytes, max_bytes: int) -> Extraction:
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings about sloppy files are noise here
+    document = _open(data)
+    try:
+        _check_expansion(document, max_bytes)
+        metadata = _metadata(document)
+        pages, unreadable = _read_pages(document)
+    except FormatError:
+        raise
+    # pdfminer fails on damaged files with many types (PDFSyntaxError, PSEOF, KeyError, TypeError,
+    # zlib.error, …); to the reader they all mean the same.
+    except Exception as exc:
+        raise FormatError(f"damaged PDF ({type(exc).__name__}: {exc})") from None
+    notes = []
+    if unreadable:
+        notes.append(
+            f"{_pages_phrase(unreadable)} could not be read (damaged) and {_were(unreadable)} left out"
+        )
+    if not any(page.lines for page in pages):
+        if unreadable:
+            raise FormatError(f"damaged PDF: no page could be read ({_pages_phrase(unreadable)})")
+        raise FormatError("no text layer (a scanned PDF? OCR is not supported)")
+    scanned = [page.number for page in pages if not page.lines and page.has_images]
+    if scanned:
+        notes.append(
+            f"{_pages_phrase(scanned)} {'has' if len(scanned) == 1 else 'have'} no text layer (scanned?) "
+            f"and {_were(scanned)} left out"
+        )
+    _drop_running_lines(pages)
+    return Extraction(blocks=_blocks(pages), metadata=metadata, notes=notes)
+
+
+# --- opening and limits -------------------------------------------------------------------------
+
+
+def _open(data: bytes):
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        return PDFDocument(PDFParser(io.BytesIO(data)))
+    except PDFPasswordIncorrect:
+        raise FormatError("encrypted PDF: it cannot be opened without a password") from None
+    except PDFEncryptionError as exc:
+        raise FormatError(f"encrypted PDF that cannot be read ({exc})") from None
+    except Exception as exc:  # the many types pdfminer raises on a file that is not a PDF or is damaged
+        raise FormatError(f"not a valid PDF ({type(exc).__name__}: {exc})") from None
+
+
+def _check_expansion(document, max_bytes: int) -> None:
+    """Refuse a PDF whose non-image streams inflate beyond the limit, measuring without keeping the output."""
+    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
+
+    limit = PDF_MAX_EXPANSION * max_bytes
+    total = 0
+    for xref in document.xrefs:
+        for objid in xref.get_objids():
+            if xref.get_pos(objid)[0] is not None:
+                continue  # inside an object stream, which is itself measured; streams are never inside one
+            try:
+                obj = document.getobj(objid)
+            except Exception:
+                continue  # a broken object fails later, where it is used
+            if not isinstance(obj, PDFStream) or _name(obj.get("Subtype")) == "Image":
+                continue
+            data = obj.rawdata
+            if data is None:
+                continue
+            filters = obj.get_filters()
+            if filters and filters[0][0] in LITERALS_FLATE_DECODE:
+                if obj.decipher:
+                    data = obj.decipher(obj.objid, obj.genno, data, obj.attrs)
+                total += _inflated_size(data, limit - total + 1)
+            else:
+                total += len(data)
+            if total > limit:
+                raise FormatError(
+                    f"the PDF's streams decompress to more than {limit:,} bytes "
+                    f"({PDF_MAX_EXPANSION} × input.max_bytes)"
+                )
+
+
+def _inflated_size(data: bytes, stop_after: int) -> int:
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        chunk = inflater.decompress(data, _INFLATE_CHUNK)
+        while chunk:
+            size += len(chunk)
+            if size >= stop_after:
+                break
+            chunk = inflater.decompress(inflater.unconsumed_tail, _INFLATE_CHUNK)
+    except zlib.error:
+        pass  # pdfminer recovers what it can of a corrupt stream; the part counted so far stands
+    return size
+
+
+def _name(value) -> str | None:
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.psparser import PSLiteral
+
+    value = resolve1(value)
+    return value.name if isinstance(value, PSLiteral) else None
+
+
+# --- metadata -------------------------------------------------------------------------------------
+
+_PDF_DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+-])?(\d{2})?'?(\d{2})?")
+
+
+def _metadata(document) -> dict[str, str]:
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.utils import decode_text
+
+    found: dict[str, str] = {}
+    info = resolve1(document.info[0]) if document.info else {}
+    for key, name in (("title", "Title"), ("author", "Author"), ("date", "CreationDate")):
+        value = resolve1(info.get(name)) if isinstance(info, dict) else None
+        if isinstance(value, bytes):
+            value = decode_text(value)
+        if isinstance(value, str) and value.strip():
+            found[key] = _iso_date(value.strip()) if key == "date" else value.strip()
+    if "date" in found and not found["date"]:
+        del found["date"]
+    for key, value in _xmp(document).items():
+        found.setdefault(key, value)
+    return found
+
+
+def _iso_date(value: str) -> str:
+    match = _PDF_DATE.match(value)
+    if not match:
+        return ""
+    year, month, day, hour, minute, second, zone, zone_h, zone_m = match.groups()
+    date = f"{year}-{month or '01'}-{day or '01'}"
+    if hour is None:
+        return date
+    date += f"T{hour}:{minute or '00'}:{second or '00'}"
+    if zone in ("Z", "z"):
+        return date + "Z"
+    if zone in ("+", "-") and zone_h:
+        return date + f"{zone}{zone_h}:{zone_m or '00'}"
+    return date
+
+
+def _xmp(document) -> dict[str, str]:
+    """Title, author and date from the catalog's XMP packet, for files whose info dictionary lacks them."""
+    from lxml import etree
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    stream = resolve1(document.catalog.get("Metadata"))
+    if not isinstance(stream, PDFStream):
+        return {}
+    try:
+        root = etree.fromstring(stream.get_data(), etree.XMLParser(resolve_entities=False, no_network=True))
+    except Exception:
+        return {}
+    ns = {
+        "dc": "http://purl.org/dc/elements/1.1/",
+        "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "xmp": "http://ns.adobe.com/xap/1.0/",
+    }
+    found = {}
+    for key, path in (
+        ("title", "//dc:title//rdf:li"),
+        ("author", "//dc:creator//rdf:li"),
+        ("date", "//xmp:CreateDate"),
+    ):
+        values = [el.text.strip() for el in root.xpath(path, namespaces=ns) if el.text and el.text.strip()]
+        if values:
+            found[key] = ", ".join(values)
+    return found
+
+
+# --- pages into lines -----------------------------------------------------------------------------
+
+
+def _read_pages(document) -> tuple[list[_Page], list[int]]:
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve1
+
+    count = resolve1(resolve1(document.catalog.get("Pages") or {}).get("Count")) if document.catalog else None
+    if isinstance(count, int) and count > MAX_PAGES:
+        raise FormatError(f"the PDF has {count:,} pages, more than the limit of {MAX_PAGES:,}")
+    resources = PDFResourceManager(caching=True)
+    # boxes_flow=None: no box ordering by pdfminer (slow, and the columns are found here instead).
+    aggregator = PDFPageAggregator(resources, laparams=LAParams(boxes_flow=None))
+    interpreter = PDFPageInterpreter(resources, aggregator)
+    pages, unreadable = [], []
+    for number, page in enumerate(PDFPage.create_pages(document), start=1):
+        if number > MAX_PAGES:
+            raise FormatError(f"the PDF has more than {MAX_PAGES:,} pages, the limit")
+        try:
+            interpreter.process_page(page)
+            layout = aggregator.get_result()
+        except Exception:
+            unreadable.append(number)
+            continue
+        pages.append(_page(number, layout))
+    return pages, unreadable
+
+
+def _page(number: int, layout) -> _Page:
+    from pdfminer.layout import LTFigure, LTImage, LTTextLineHorizontal
+
+    lines: list[Line] = []
+    has_images = False
+
+    def walk(item) -> None:
+        nonlocal has_images
+        for child in item:
+            if isinstance(child, LTTextLineHorizontal):
+                line = _line(child, number, layout.height)
+                if line is not None:
+                    lines.append(line)
+            elif isinstance(child, LTImage):
+                has_images = True
+            elif isinstance(child, LTFigure):
+                walk(c for c in child if isinstance(c, (LTImage, LTFigure)))  # text in figures is a chart's
+            elif hasattr(child, "__iter__"):
+                walk(child)
+
+    walk(layout)
+    lines.sort(key=lambda line: (round(line.top), line.x0))
+    return _Page(number, layout.width, layout.height, lines, has_images)
+
+
+def _line(item, page: int, page_height: float) -> Line | None:
+    from pdfminer.layout import LTChar
+
+    # Rotated characters are a chart's axis labels or a margin note, never running text.
+    visible = [c for c in item if isinstance(c, LTChar) and c.upright and c.get_text().strip()]
+    if not visible:
+        return None
+    sizes = Counter(round(c.size, 1) for c in visible)
+    size = sizes.most_common(1)[0][0]
+    base = statistics.median(c.y0 for c in visible if round(c.size, 1) == size)
+    parts = []
+    marker_start = False
+    seen_text = False
+    for obj in item:
+        text = obj.get_text()
+        if isinstance(obj, LTChar) and not obj.upright:
+            continue
+        if isinstance(obj, LTChar) and text.strip():
+            superscript = obj.size <= _SUPERSCRIPT_RATIO * size and obj.y0 > base + _RISE_SHARE * size
+            if superscript and (text.isdigit() or text in ",*†"):
+                marker_start = marker_start or not seen_text
+                continue
+            seen_text = True
+        parts.append(text)
+    text = "".join(parts).replace("\n", " ").strip()
+    if not text:
+        return None
+    bold = sum(bool(_BOLD_FONT.search(c.fontname.split("+")[-1])) for c in visible) > len(visible) / 2
+    return Line(
+        text=re.sub(r"\s+", " ", text),
+        x0=item.x0,
+        x1=item.x1,
+        top=page_height - item.y1,
+        bottom=page_height - item.y0,
+        size=size,
+        bold=bold,
+        page=page,
+        marker_start=marker_start,
+    )
+
+
+# --- running headers, footers, page numbers -------------------------------------------------------
+
+
+def _margin_key(line: Line) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.text.lower()))
+
+
+def _drop_running_lines(pages: list[_Page]) -> None:
+    def in_margin(page: _Page, line: Line) -> bool:
+        return line.bottom < _MARGIN_SHARE * page.height or line.top > (1 - _MARGIN_SHARE) * page.height
+
+    seen: dict[str, list[tuple[int, float]]] = {}
+    for page in pages:
+        for line in page.lines:
+            if in_margin(page, line):
+                seen.setdefault(_margin_key(line), []).append((page.number, line.top))
+    min_pages = min(_REPEAT_MIN_PAGES, max(2, len(pages)))
+
+    def repeats(line: Line) -> bool:
+        near = {n for n, top in seen.get(_margin_key(line), ()) if abs(top - line.top) <= _REPEAT_TOLERANCE}
+        return len(near) >= min_pages
+
+    for page in pages:
+        page.lines = [
+            line
+            for line in page.lines
+            if not (in_margin(page, line) and (_PAGE_NUMBER.match(line.text) or repeats(line)))
+        ]
+
+
+# --- layout: tables, columns, footnotes -----------------------------------------------------------
+
+
+def _rows(lines: list[Line]) -> list[list[Line]]:
+    """Lines side by side (overlapping vertically by more than half the smaller one), left to right."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda line: (line.top + line.bottom) / 2):
+        if rows:
+            last = rows[-1][-1]
+            overlap = min(last.bottom, line.bottom) - max(last.top, line.top)
+            if overlap > 0.5 * min(last.height, line.height):
+                rows[-1].append(line)
+                continue
+        rows.append([line])
+    return [sorted(_merge_markers(row), key=lambda line: line.x0) for row in rows]
+
+
+def _merge_markers(row: list[Line]) -> list[Line]:
+    """A bullet or number set apart from its text by a tab is one line with it."""
+    row = sorted(row, key=lambda line: line.x0)
+    merged: list[Line] = []
+    for line in row:
+        if merged and _LIST_MARKER.match(merged[-1].text + " x") and len(merged[-1].text) <= 4:
+            marker = merged.pop()
+            line = Line(
+                f"{marker.text} {line.text}",
+                marker.x0,
+                line.x1,
+                min(marker.top, line.top),
+                max(marker.bottom, line.bottom),
+                line.size,
+                line.bold,
+                line.page,
+            )
+        merged.append(line)
+    return merged
+
+
+def _is_table_row(row: list[Line]) -> bool:
+    """Cells side by side: one holds only figures, or three or more short ones (not two columns of text)."""
+    if any(_NUMERIC_CELL.match(line.text) for line in row):
+        return True
+    return len(row) >= 3 and statistics.median(len(line.text) for line in row) <= 25
+
+
+def _streams(page: _Page, body_size: float) -> list[_Stream]:
+    """The page's lines as streams in reading order: bands of one or two columns, tables between them."""
+    rows = _rows(page.lines)
+    table_row = [_is_table_row(row) for row in rows]
+    for i, is_table in enumerate(table_row):  # a table has at least two rows
+        if is_table and not (i > 0 and table_row[i - 1]) and not (i + 1 < len(rows) and table_row[i + 1]):
+            table_row[i] = False
+    text_lines = [line for row, is_table in zip(rows, table_row, strict=True) if not is_table for line in row]
+    gutter = _gutter(text_lines, page.width)
+    streams: list[_Stream] = []
+    left: list[Line] = []
+    right: list[Line] = []
+
+    def close_band() -> None:
+        for column in (left, right):
+            if column:
+                streams.append(_Stream(list(column)))
+            column.clear()
+
+    for row, is_table in zip(rows, table_row, strict=True):
+        if is_table:
+            close_band()
+            if streams and streams[-1].table:
+                streams[-1].lines.extend(_row_as_line(row))
+            else:
+                streams.append(_Stream(_row_as_line(row), table=True))
+            continue
+        for line in row:
+            if gutter is None or line.x0 < gutter < line.x1:
+                close_band()
+                left.append(line)  # a full-width line is a band of its own
+                close_band()
+            else:
+                (left if line.x1 <= gutter else right).append(line)
+    close_band()
+    for stream in streams:
+        if not stream.table:
+            _take_footnotes(stream, page, body_size)
+    return [stream for stream in streams if stream.lines or stream.footnotes]
+
+
+def _row_as_line(row: list[Line]) -> list[Line]:
+    first = row[0]
+    text = " | ".join(line.text for line in row)
+    return [Line(text, first.x0, row[-1].x1, first.top, first.bottom, first.size, first.bold, first.page)]
+
+
+def _gutter(lines: list[Line], width: float) -> float | None:
+    """The x of the gap between two columns, or None for a page set in one column."""
+    if len(lines) < 2 * _COLUMN_MIN_LINES:
+        return None
+    best, best_x = None, None
+    total = sum(len(line.text) for line in lines)
+    low, high = (int(share * width) for share in _GUTTER_RANGE)
+    for x in range(low, high, 2):
+        left = sum(line.x1 <= x for line in lines)
+        right = sum(line.x0 >= x for line in lines)
+        crossing = sum(len(line.text) for line in lines if line.x0 < x < line.x1)
+        if left < _COLUMN_MIN_LINES or right < _COLUMN_MIN_LINES or crossing > _GUTTER_MAX_CROSSING * total:
+            continue
+        score = (crossing, -min(left, right))
+        if best is None or score < best:
+            best, best_x = score, x
+    return best_x
+
+
+def _take_footnotes(stream: _Stream, page: _Page, body_size: float) -> None:
+    """Move the small-print notes that end a column, each starting with its number, out of the text."""
+    lines = stream.lines
+    if not lines or lines[-1].top < page.height / 2:
+        return
+    start = len(lines)
+    while start > 0 and lines[start - 1].size <= _SMALL_RATIO * body_size:
+        start -= 1
+    while start < len(lines) and not _starts_footnote(lines[start]):
+        start += 1
+    if start == len(lines):
+        return
+    notes: list[list[Line]] = []
+    for line in lines[start:]:
+        if _starts_footnote(line) or not notes:
+            notes.append([line])
+        else:
+            notes[-1].append(line)
+    stream.lines = lines[:start]
+    stream.footnotes = notes
+
+
+def _starts_footnote(line: Line) -> bool:
+    return line.marker_start or bool(_FOOTNOTE_START.match(line.text))
+
+
+# --- paragraphs -----------------------------------------------------------------------------------
+
+
+def _blocks(pages: list[_Page]) -> list[Block]:
+    lines = [line for page in pages for line in page.lines]
+    body_size = _body_size(lines)
+    page_streams = [_streams(page, body_size) for page in pages]
+    vocabulary = _Vocabulary(line.text for line in lines)
+    gap = _usual_gap([s for streams in page_streams for s in streams], body_size)
+    builder = _Builder(body_size, gap, vocabulary)
+    for streams in page_streams:
+        for stream in streams:
+            builder.add_stream(stream)
+        builder.end_page()
+    return builder.finish()
+
+
+def _body_size(lines: list[Line]) -> float:
+    sizes = Counter()
+    for line in lines:
+        sizes[round(line.size * 2) / 2] += len(line.text)
+    return sizes.most_common(1)[0][0]
+
+
+def _usual_gap(streams: list[_Stream], body_size: float) -> float:
+    gaps = [
+        b.top - a.bottom
+        for stream in streams
+        if not stream.table
+        for a, b in itertools.pairwise(stream.lines)
+        if abs(a.size - body_size) < 0.5
+        and abs(b.size - body_size) < 0.5
+        and -body_size < b.top - a.bottom < 3 * body_size
+    ]
+    return statistics.median(gaps) if gaps else 0.3 * body_size
+
+
+class _Builder:
+    """Joins lines into blocks; a paragraph may run on across a column or page break."""
+
+    def __init__(self, body_size: float, gap: float, vocabulary: _Vocabulary) -> None:
+        self.body_size = body_size
+        self.gap = gap
+        self.vocabulary = vocabulary
+        self.blocks: list[Block] = []
+        self.current: list[Line] = []
+        self.kind = "body"
+        self.left = 0.0
+        self.right = 0.0
+        self.page_notes: list[list[Line]] = []
+        self.ready_notes: list[list[Line]] = []
+
+    def add_stream(self, stream: _Stream) -> None:
+        self.page_notes.extend(stream.footnotes)
+        if stream.table:
+            self.flush()
+            self.blocks.extend(("table", line.text) for line in stream.lines)
+            return
+        if not stream.lines:
+            return
+        first = stream.lines[0]
+        if self.current and self._just_below(self.current[-1], first):
+            # A full-width line is a band of its own; the next one right below may go on its paragraph.
+            self.left = min(self.left, first.x0)
+            self.right = max(self.right, first.x1)
+            if self._breaks(self.current[-1], first):
+                self.flush()
+        elif not (self.current and self._runs_on(first)):
+            self.flush()
+        self.left = min(line.x0 for line in stream.lines)
+        self.right = max(line.x1 for line in stream.lines)
+        for line in stream.lines:
+            if self.current and line is not first and self._breaks(self.current[-1], line):
+                self.flush()
+            if not self.current:
+                self.kind = self._kind(line)
+            self.current.append(line)
+
+    def end_page(self) -> None:
+        self.ready_notes.extend(self.page_notes)
+        self.page_notes = []
+
+    def finish(self) -> list[Block]:
+        self.flush()
+        self.ready_notes.extend(self.page_notes)
+        self._emit_notes()
+        return self.blocks
+
+    def _style(self, line: Line) -> str:
+        if line.size >= _HEADING_SIZE_RATIO * self.body_size:
+            return f"large{round(line.size)}{line.bold}"
+        return "bold" if line.bold else "regular"
+
+    def _kind(self, line: Line) -> str:
+        if _CAPTION.match(line.text):
+            return "caption"
+        if _LIST_MARKER.match(line.text):
+            return "list"
+        return "body"
+
+    @staticmethod
+    def _just_below(last: Line, line: Line) -> bool:
+        return (
+            last.page == line.page
+            and 0 <= line.top - last.bottom <= 2 * last.height
+            and line.x0 < last.x1
+            and last.x0 < line.x1
+        )
+
+    def _runs_on(self, line: Line) -> bool:
+        """Whether the first line of a new column or page continues the paragraph before it.
+
+        It does unless the paragraph before ended a sentence on a short line ("am 9.⏎Dezember" on a full
+        line runs on).
+        """
+        last = self.current[-1]
+        full = last.x1 >= self.right - _SHORT_LINE_SHARE * (self.right - self.left)
+        return (
+            self.kind == "body"
+            and self._style(line) == self._style(last) == "regular"
+            and (full or not _SENTENCE_END.search(last.text))
+            and not _LIST_MARKER.match(line.text)
+            and not _CAPTION.match(line.text)
+        )
+
+    def _breaks(self, prev: Line, line: Line) -> bool:
+        if self._style(prev) != self._style(line):
+            return True
+        if line.top - prev.bottom > (self.gap + _GAP_SIZES * self.body_size) * max(
+            1.0, line.size / self.body_size
+        ):
+            return True
+        if _LIST_MARKER.match(line.text) and (self.kind == "list" or _SENTENCE_END.search(prev.text)):
+            return True
+        if _CAPTION.match(line.text):
+            return True
+        ended = _SENTENCE_END.search(prev.text)
+        if ended and line.x0 - self.left > _INDENT_SIZES * self.body_size > prev.x0 - self.left + 0.5:
+            return self.kind != "list"
+        width = self.right - self.left
+        return bool(ended) and prev.x1 < self.right - _SHORT_LINE_SHARE * width and self.kind != "list"
+
+    def flush(self) -> None:
+        if not self.current:
+            return
+        lines, self.current = self.current, []
+        text = _join_lines([line.text for line in lines], self.vocabulary)
+        style = self._style(lines[0])
+        kind = self.kind
+        if style.startswith("large") and len(text) <= _LARGE_HEADING_MAX_CHARS:
+            kind = "heading"
+        elif (
+            style == "bold"
+            and kind == "body"
+            and len(lines) <= _BOLD_HEADING_MAX_LINES
+            and len(text) <= _BOLD_HEADING_MAX_CHARS
+            and not text.endswith((".", ",", ";"))
+        ):
+            kind = "heading"
+        self.blocks.append((kind, text))
+        self._emit_notes()
+
+    def _emit_notes(self) -> None:
+        for note in self.ready_notes:
+            text = _join_lines([line.text for line in note], self.vocabulary)
+            self.blocks.append(("footnote", re.sub(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*", "", text)))
+        self.ready_notes = []
+
+
+# --- hyphenation ----------------------------------------------------------------------------------
+
+
+# A compound is a word when it splits into two known words (the first may end in a linking "s"), each at
+# least this long: "Erkrankungs|datum", "Korrektur|verteilung". On ../shared/real/pdf this joins 20 more
+# of the ~300 line-end hyphenations; re-check with the real-report tests in tests/test_pdf.py.
+_COMPOUND_PART_MIN = 4
+
+
+class _Vocabulary:
+    """Known words, to tell a line-end hyphenation from a real hyphen: those the document writes
+    unhyphenated, and pyspellchecker's German frequency list (340,000 forms, inflections included)."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.words = set()
+        for text in texts:
+            self.words.update(word.lower() for word in _WORD.findall(text.rstrip(_HYPHENS)))
+
+    def _known(self, word: str) -> bool:
+        return word in self.words or word in _german_words()
+
+    def __contains__(self, word: str) -> bool:
+        word = word.lower()
+        if self._known(word):
+            return True
+        for i in range(_COMPOUND_PART_MIN, len(word) - _COMPOUND_PART_MIN + 1):
+            head, tail = word[:i], word[i:]
+            if self._known(tail) and (self._known(head) or (head.endswith("s") and self._known(head[:-1]))):
+                return True
+        return False
+
+
+@functools.cache
+def _german_words() -> frozenset[str]:
+    from importlib.resources import files
+
+    with (files("spellchecker") / "resources" / "de.json.gz").open("rb") as packed:
+        return frozenset(json.loads(gzip.decompress(packed.read())))
+
+
+def _join_lines(texts: list[str], vocabulary: _Vocabulary) -> str:
+    joined = texts[0]
+    for text in texts[1:]:
+        joined = _join(joined, text, vocabulary)
+    return joined
+
+
+def _join(left: str, right: str, vocabulary: _Vocabulary) -> str:
+    if len(left) < 2 or left[-1] not in _HYPHENS or not left[-2].isalnum():
+        return f"{left} {right}"
+    stem = left[:-1]
+    head = re.match(r"[^\W\d_]+", right)
+    last = re.search(r"[^\W\d_]+$", stem)
+    if head is None or last is None:
+        return f"{stem}-{right}"  # "COVID-19-⏎Impfung", "COVID-⏎19-Impfung"
+    word = last.group(0) + head.group(0)
+    if right[0].isupper():
+        # "Nord-⏎Süd-Achse", "E-⏎Mail" stay; an acronym split in two ("CO-⏎VID") is joined.
+        acronym = last.group(0).isupper() and head.group(0).isupper()
+        return stem + right if acronym and word in vocabulary else f"{stem}-{right}"
+    if head.group(0) in _SUSPENSION_WORDS:
+        return f"{stem}- {right}"  # "Ein- und Ausfuhr"
+    return stem + right if word in vocabulary else f"{stem}-{right}"
+
+
+def _pages_phrase(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"page {numbers[0]}"
+    return f"pages {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+
+
+def _were(numbers: list[int]) -> str:
+    return "was" if len(numbers) == 1 else "were"
