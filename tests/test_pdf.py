@@ -332,3 +332,76 @@ def real(name: str) -> pdf.Extraction:
     if not path.exists():
         pytest.skip(f"{path} is absent (the shared real-report folder is not checked out here)")
     return pdf.extract(path.read_bytes(), MAX_BYTES)
+
+
+def hyphen_fragments(extraction: pdf.Extraction) -> list[str]:
+    """ "Bundes-regierung" where the document also writes "Bundesregierung": a line-end split left in."""
+    text = " ".join(text for kind, text in extraction.blocks if kind != "table")
+    words = {word.lower() for word in re.findall(r"[^\W\d_]+", text)}
+    return [
+        f"{stem}-{tail}"
+        for stem, tail in re.findall(r"(?<![\w-])([^\W\d_]+)-([a-zäöüß]+)\b", text)
+        if (stem + tail).lower() in words
+    ]
+
+
+def page_furniture(extraction: pdf.Extraction, header: str) -> list[str]:
+    """Blocks that are a page number ("- 3 -", "Seite 3 von 10", "11") or hold the running header."""
+    return [
+        text
+        for _, text in extraction.blocks
+        if re.fullmatch(r"[-–]?\s*\d{1,3}\s*[-–]?|Seite \d+( von \d+)?", text) or header in text
+    ]
+
+
+def test_real_bulletin_two_columns_in_order_without_header_or_split_words():
+    bulletin = real("rki_epibull_2020-17_nowcasting.pdf")
+    assert page_furniture(bulletin, "Epidemiologisches Bulletin") == []
+    assert hyphen_fragments(bulletin) == []
+    text = " ".join(text for _, text in bulletin.blocks)
+    # Page 2: the left column's last paragraph runs on into the right column, which is read after it.
+    assert text.index("Als Verfahren für das Ersetzen") < text.index("dass 50 % der Fälle nach 7 Tagen")
+    assert (
+        "dass 50 % der Fälle nach 7 Tagen übermittelt wurden. Für die meisten Fälle liegt diese Dauer" in text
+    )
+    assert text.index("liegt diese Dauer zwischen 5 und 10 Tagen") < text.index(
+        "Zur Durchführung der multiplen"
+    )
+    # The footnote marker left the sentence; the note is a block of its own.
+    assert "multiple Imputation durchgeführt, bei der die fehlenden" in text
+    assert any(
+        kind == "footnote" and text.startswith("Anmerkung: Eine Dauer von 0 Tagen")
+        for kind, text in bulletin.blocks
+    )
+    assert ("heading", "Imputation von fehlenden Werten zum Erkrankungsbeginn") in bulletin.blocks
+
+
+def test_real_draft_regulation_without_page_headers_or_split_words():
+    draft = real("bmg_referentenentwurf_coronaimpfv_2021-12-21.pdf")
+    assert page_furniture(draft, "- 2 -") == []
+    assert hyphen_fragments(draft) == []
+    assert ("heading", "A. Problem und Ziel") in draft.blocks
+    assert ("list", "b) Absatz 2 wird aufgehoben.") in draft.blocks
+    # A paragraph broken across pages after "am 9." is one paragraph.
+    assert any("bereits am 9. Dezember 2021 in einer Mitteilung" in text for _, text in draft.blocks)
+
+
+def test_real_annual_accounts_report_the_image_pages_and_read_the_notes_in_column_order():
+    accounts = real("tsb_jahresabschluss_2021.pdf")
+    assert accounts.notes == ["pages 2 and 19 have no text layer (scanned?) and were left out"]
+    assert page_furniture(accounts, "ANHANG ZUM JAHRESABSCHLUSS") == []
+    assert hyphen_fragments(accounts) == []
+    text = " ".join(text for _, text in accounts.blocks)
+    left_last = text.index("Finanzanlagen werden zu Anschaffungskosten")
+    assert left_last < text.index("Forderungen und sonstige Vermögensgegenstände sowie Geldbestände")
+    assert ("heading", "I. Allgemeine Angaben") in accounts.blocks
+
+
+def test_real_paper_headings_and_metadata():
+    paper = real("gi_lni_paper_example_de.pdf")
+    assert paper.metadata["title"].startswith("Ein sehr langer Titel")
+    assert paper.blocks[0] == ("heading", paper.metadata["title"])
+    assert ("heading", "1 Verwendung") in paper.blocks
+    assert ("heading", "3.1 Literaturverzeichnis") in paper.blocks
+    assert page_furniture(paper, "Vorname1 Nachname1 et al.") == []
+    assert hyphen_fragments(paper) == []

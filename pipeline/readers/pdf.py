@@ -76,12 +76,13 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|[-,]b(?:d|old)?$", re.I
 _MONTHS = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
 # "16. März" at the start of a line is a date, not item 16.
 _LIST_MARKER = re.compile(
-    rf"^(?:[•◦▪▫■□●○‣⁃–—\-*·]|\(?(?:\d{{1,2}}|[a-z]|[ivx]{{1,4}})[.)])\s+(?!(?:{_MONTHS})\b)\S"
+    rf"^(?:[•◦▪▫■□●○‣⁃–—\-*·]|\(?(?:\d{{1,2}}|[a-z]{{1,2}}|[ivx]{{1,4}})[.)])\s+(?!(?:{_MONTHS})\b)\S"
 )
 _CAPTION = re.compile(r"^(?:Abb\.|Abbildung|Tab\.|Tabelle|Grafik|Figure|Fig\.)\s*\d", re.IGNORECASE)
 _FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|\*{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*[^\W\d_]")
 _NUMERIC_CELL = re.compile(r"^[-–+]?[\d\s.,%€$()/–-]*\d[\d\s.,%€$()/–-]*(?:T?EUR|T€|Mio\.?|Mrd\.?)?$")
 _SENTENCE_END = re.compile(r"[.!?:;…]['\"“”‘’»«)]*$")
+_OPENING_QUOTE = re.compile(r"[\"„“‚‘»«']")
 _HYPHENS = "-\u00ad\u2010"
 _WORD = re.compile(r"[^\W\d_]+")
 # After "Ein-" a conjunction means a suspended compound ("Ein- und Ausfuhr"): the hyphen and space stay.
@@ -364,7 +365,7 @@ def _line(item, page: int, page_height: float) -> Line | None:
     size = sizes.most_common(1)[0][0]
     base = statistics.median(c.y0 for c in visible if round(c.size, 1) == size)
     parts = []
-    marker_start = False
+    marker_start = dropped_marker = False
     seen_text = False
     for obj in item:
         text = obj.get_text()
@@ -374,15 +375,18 @@ def _line(item, page: int, page_height: float) -> Line | None:
             superscript = obj.size <= _SUPERSCRIPT_RATIO * size and obj.y0 > base + _RISE_SHARE * size
             if superscript and (text.isdigit() or text in ",*†"):
                 marker_start = marker_start or not seen_text
+                dropped_marker = True
                 continue
             seen_text = True
         parts.append(text)
-    text = "".join(parts).replace("\n", " ").strip()
+    text = re.sub(r"\s+", " ", "".join(parts)).strip()
+    if dropped_marker:
+        text = re.sub(r" (?=[,.;:])", "", text)  # "Nachname¹, …" lost its marker, not its comma
     if not text:
         return None
     bold = sum(bool(_BOLD_FONT.search(c.fontname.split("+")[-1])) for c in visible) > len(visible) / 2
     return Line(
-        text=re.sub(r"\s+", " ", text),
+        text=text,
         x0=item.x0,
         x1=item.x1,
         top=page_height - item.y1,
@@ -442,14 +446,16 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
 
 
 def _merge_markers(row: list[Line]) -> list[Line]:
-    """A bullet or number set apart from its text by a tab is one line with it."""
+    """A bullet, number or hanging quotation mark set apart from its text is one line with it."""
     row = sorted(row, key=lambda line: line.x0)
     merged: list[Line] = []
     for line in row:
-        if merged and _LIST_MARKER.match(merged[-1].text + " x") and len(merged[-1].text) <= 4:
+        marker = merged[-1].text if merged else ""
+        quote = bool(_OPENING_QUOTE.fullmatch(marker))
+        if len(marker) <= 4 and (quote or _LIST_MARKER.match(marker + " x")):
             marker = merged.pop()
             line = Line(
-                f"{marker.text} {line.text}",
+                f"{marker.text}{'' if quote else ' '}{line.text}",
                 marker.x0,
                 line.x1,
                 min(marker.top, line.top),
@@ -471,7 +477,16 @@ def _is_table_row(row: list[Line]) -> bool:
 
 def _streams(page: _Page, body_size: float) -> list[_Stream]:
     """The page's lines as streams in reading order: bands of one or two columns, tables between them."""
-    rows = _rows(page.lines)
+    # A figure alone on its row at text size is a chart's axis label or a stray number, never text.
+    rows = [
+        row
+        for row in _rows(page.lines)
+        if not (
+            len(row) == 1
+            and _NUMERIC_CELL.match(row[0].text)
+            and row[0].size < _HEADING_SIZE_RATIO * body_size
+        )
+    ]
     table_row = [_is_table_row(row) for row in rows]
     for i, is_table in enumerate(table_row):  # a table has at least two rows
         if is_table and not (i > 0 and table_row[i - 1]) and not (i + 1 < len(rows) and table_row[i + 1]):
