@@ -44,6 +44,9 @@ _INFLATE_CHUNK = 1 << 20
 _MARGIN_SHARE = 0.12
 _REPEAT_MIN_PAGES = 3
 _REPEAT_TOLERANCE = 6.0
+# A running title stands apart: the text begins at least this many of its line heights below it (the
+# annual accounts' section titles: 5; a first body line: under 1).
+_APART_HEIGHTS = 2.0
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]?\s*\d{1,4}\s*[-–—]?|(?:Seite|S\.|Page)\s*\d{1,4}(?:\s*(?:von|/|of)\s*\d{1,4})?"
     r"|\d{1,4}\s*(?:/|von)\s*\d{1,4})$",
@@ -82,6 +85,7 @@ _CAPTION = re.compile(r"^(?:Abb\.|Abbildung|Tab\.|Tabelle|Grafik|Figure|Fig\.)\s
 _FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|\*{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*[^\W\d_]")
 _NUMERIC_CELL = re.compile(r"^[-–+]?[\d\s.,%€$()/–-]*\d[\d\s.,%€$()/–-]*(?:T?EUR|T€|Mio\.?|Mrd\.?)?$")
 _SENTENCE_END = re.compile(r"[.!?:;…]['\"“”‘’»«)]*$")
+_REFERENCE_LABEL = re.compile(r"\[[^\]\s]{1,12}\]")
 _OPENING_QUOTE = re.compile(r"[\"„“‚‘»«']")
 _HYPHENS = "-\u00ad\u2010"
 _WORD = re.compile(r"[^\W\d_]+")
@@ -406,26 +410,48 @@ def _margin_key(line: Line) -> str:
 
 
 def _drop_running_lines(pages: list[_Page]) -> None:
-    def in_margin(page: _Page, line: Line) -> bool:
-        return line.bottom < _MARGIN_SHARE * page.height or line.top > (1 - _MARGIN_SHARE) * page.height
+    """Drop page numbers and lines that repeat at the same place in the margins of several pages.
 
+    A line repeats when the same text (digits normalised) stands there on other pages, or when it stands
+    apart from the text (a running section title such as "ANHANG ZUM JAHRESABSCHLUSS" that changes from
+    section to section) where lines standing apart are on other pages too.
+    """
     seen: dict[str, list[tuple[int, float]]] = {}
+    apart: list[tuple[int, float]] = []
     for page in pages:
-        for line in page.lines:
-            if in_margin(page, line):
-                seen.setdefault(_margin_key(line), []).append((page.number, line.top))
+        for line in _margin_lines(page):
+            seen.setdefault(_margin_key(line), []).append((page.number, line.top))
+            if _stands_apart(line, page):
+                apart.append((page.number, line.top))
     min_pages = min(_REPEAT_MIN_PAGES, max(2, len(pages)))
 
-    def repeats(line: Line) -> bool:
-        near = {n for n, top in seen.get(_margin_key(line), ()) if abs(top - line.top) <= _REPEAT_TOLERANCE}
-        return len(near) >= min_pages
+    def on_pages(places: Iterable[tuple[int, float]], line: Line) -> int:
+        return len({n for n, top in places if abs(top - line.top) <= _REPEAT_TOLERANCE})
 
     for page in pages:
-        page.lines = [
-            line
-            for line in page.lines
-            if not (in_margin(page, line) and (_PAGE_NUMBER.match(line.text) or repeats(line)))
-        ]
+        running = {
+            id(line)
+            for line in _margin_lines(page)
+            if _PAGE_NUMBER.match(line.text)
+            or on_pages(seen[_margin_key(line)], line) >= min_pages
+            or (_stands_apart(line, page) and on_pages(apart, line) >= min_pages)
+        }
+        page.lines = [line for line in page.lines if id(line) not in running]
+
+
+def _margin_lines(page: _Page) -> list[Line]:
+    top, bottom = _MARGIN_SHARE * page.height, (1 - _MARGIN_SHARE) * page.height
+    return [line for line in page.lines if line.bottom < top or line.top > bottom]
+
+
+def _stands_apart(line: Line, page: _Page) -> bool:
+    """No other line within _APART_HEIGHTS line heights towards the middle of the page."""
+    upper = line.bottom < page.height / 2
+    for other in page.lines:
+        gap = other.top - line.bottom if upper else line.top - other.bottom
+        if other is not line and -0.5 * line.height < gap < _APART_HEIGHTS * line.height:
+            return False
+    return True
 
 
 # --- layout: tables, columns, footnotes -----------------------------------------------------------
@@ -446,13 +472,18 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
 
 
 def _merge_markers(row: list[Line]) -> list[Line]:
-    """A bullet, number or hanging quotation mark set apart from its text is one line with it."""
+    """A bullet, number, reference label ("[AB00]") or hanging quotation mark set apart from its text is
+    one line with it."""
     row = sorted(row, key=lambda line: line.x0)
     merged: list[Line] = []
     for line in row:
         marker = merged[-1].text if merged else ""
         quote = bool(_OPENING_QUOTE.fullmatch(marker))
-        if len(marker) <= 4 and (quote or _LIST_MARKER.match(marker + " x")):
+        if (
+            quote
+            or _REFERENCE_LABEL.fullmatch(marker)
+            or (len(marker) <= 4 and _LIST_MARKER.match(marker + " x"))
+        ):
             marker = merged.pop()
             line = Line(
                 f"{marker.text}{'' if quote else ' '}{line.text}",
@@ -468,6 +499,21 @@ def _merge_markers(row: list[Line]) -> list[Line]:
     return merged
 
 
+def _stray_figure(row: list[Line], above: list[Line] | None) -> bool:
+    """A number alone on its row (a chart's axis label, a page number inside the text area), unless it
+    ends the line of text right above it ("Format-Verlag, Bonn,⏎2000.")."""
+    if len(row) != 1 or not _NUMERIC_CELL.match(row[0].text):
+        return False
+    line = row[0]
+    return not any(
+        0 <= line.top - other.bottom < line.height
+        and other.x0 < line.x1
+        and line.x0 < other.x1
+        and not _NUMERIC_CELL.match(other.text)
+        for other in above or ()
+    )
+
+
 def _is_table_row(row: list[Line]) -> bool:
     """Cells side by side: one holds only figures, or three or more short ones (not two columns of text)."""
     if any(_NUMERIC_CELL.match(line.text) for line in row):
@@ -477,16 +523,8 @@ def _is_table_row(row: list[Line]) -> bool:
 
 def _streams(page: _Page, body_size: float) -> list[_Stream]:
     """The page's lines as streams in reading order: bands of one or two columns, tables between them."""
-    # A figure alone on its row at text size is a chart's axis label or a stray number, never text.
-    rows = [
-        row
-        for row in _rows(page.lines)
-        if not (
-            len(row) == 1
-            and _NUMERIC_CELL.match(row[0].text)
-            and row[0].size < _HEADING_SIZE_RATIO * body_size
-        )
-    ]
+    rows = _rows(page.lines)
+    rows = [row for i, row in enumerate(rows) if not _stray_figure(row, rows[i - 1] if i else None)]
     table_row = [_is_table_row(row) for row in rows]
     for i, is_table in enumerate(table_row):  # a table has at least two rows
         if is_table and not (i > 0 and table_row[i - 1]) and not (i + 1 < len(rows) and table_row[i + 1]):
@@ -698,6 +736,7 @@ class _Builder:
             and self._style(line) == self._style(last) == "regular"
             and (full or not _SENTENCE_END.search(last.text))
             and not _LIST_MARKER.match(line.text)
+            and not _REFERENCE_LABEL.match(line.text)
             and not _CAPTION.match(line.text)
         )
 
@@ -708,15 +747,24 @@ class _Builder:
             1.0, line.size / self.body_size
         ):
             return True
-        if _LIST_MARKER.match(line.text) and (self.kind == "list" or _SENTENCE_END.search(prev.text)):
+        starts_item = _LIST_MARKER.match(line.text) or _REFERENCE_LABEL.match(line.text)
+        if starts_item and (self.kind == "list" or _SENTENCE_END.search(prev.text)):
             return True
         if _CAPTION.match(line.text):
             return True
+        if self._hanging() and abs(line.x0 - self.current[0].x0) < 1 < prev.x0 - line.x0:
+            return True  # back at the margin after a hanging indent: the next reference or item
         ended = _SENTENCE_END.search(prev.text)
         if ended and line.x0 - self.left > _INDENT_SIZES * self.body_size > prev.x0 - self.left + 0.5:
-            return self.kind != "list"
+            # A first-line indent, unless it is the hanging indent of a list item or a reference.
+            return self.kind != "list" and not _REFERENCE_LABEL.match(self.current[0].text)
         width = self.right - self.left
         return bool(ended) and prev.x1 < self.right - _SHORT_LINE_SHARE * width and self.kind != "list"
+
+    def _hanging(self) -> bool:
+        """The block's first line sticks out to the left of the others (a reference, a list item)."""
+        lines = self.current
+        return len(lines) >= 2 and lines[1].x0 - lines[0].x0 > _INDENT_SIZES * self.body_size
 
     def flush(self) -> None:
         if not self.current:
