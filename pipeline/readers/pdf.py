@@ -514,21 +514,27 @@ def _stray_figure(row: list[Line], above: list[Line] | None) -> bool:
     )
 
 
-def _is_table_row(row: list[Line]) -> bool:
-    """Cells side by side: one holds only figures, or three or more short ones (not two columns of text)."""
-    if any(_NUMERIC_CELL.match(line.text) for line in row):
-        return True
-    return len(row) >= 3 and statistics.median(len(line.text) for line in row) <= 25
+def _table_row(row: list[Line]) -> str | None:
+    """ "sure" for a label with figures beside it; "maybe" for figures alone or three or more short cells
+    side by side (not two columns of text), which make a table only next to another table row."""
+    numeric = [bool(_NUMERIC_CELL.match(line.text)) for line in row]
+    if len(row) >= 2 and any(numeric):
+        return "sure"
+    if any(numeric) or (len(row) >= 3 and statistics.median(len(line.text) for line in row) <= 25):
+        return "maybe"
+    return None
 
 
 def _streams(page: _Page, body_size: float) -> list[_Stream]:
     """The page's lines as streams in reading order: bands of one or two columns, tables between them."""
     rows = _rows(page.lines)
     rows = [row for i, row in enumerate(rows) if not _stray_figure(row, rows[i - 1] if i else None)]
-    table_row = [_is_table_row(row) for row in rows]
-    for i, is_table in enumerate(table_row):  # a table has at least two rows
-        if is_table and not (i > 0 and table_row[i - 1]) and not (i + 1 < len(rows) and table_row[i + 1]):
-            table_row[i] = False
+    found = [_table_row(row) for row in rows]
+    table_row = [
+        kind == "sure"
+        or (kind == "maybe" and ((i > 0 and found[i - 1]) or (i + 1 < len(rows) and found[i + 1])))
+        for i, kind in enumerate(found)
+    ]
     text_lines = [line for row, is_table in zip(rows, table_row, strict=True) if not is_table for line in row]
     gutter = _gutter(text_lines, page.width)
     streams: list[_Stream] = []
