@@ -416,25 +416,29 @@ def _drop_running_lines(pages: list[_Page]) -> None:
     apart from the text (a running section title such as "ANHANG ZUM JAHRESABSCHLUSS" that changes from
     section to section) where lines standing apart are on other pages too.
     """
-    seen: dict[str, list[tuple[int, float]]] = {}
-    apart: list[tuple[int, float]] = []
+    # Pages on which a line of this key stands at about this height, in buckets of _REPEAT_TOLERANCE.
+    places: dict[tuple[str | None, int], set[int]] = {}
     for page in pages:
         for line in _margin_lines(page):
-            seen.setdefault(_margin_key(line), []).append((page.number, line.top))
-            if _stands_apart(line, page):
-                apart.append((page.number, line.top))
+            keys = [_margin_key(line)] + ([None] if _stands_apart(line, page) else [])
+            for key in keys:
+                places.setdefault((key, round(line.top / _REPEAT_TOLERANCE)), set()).add(page.number)
     min_pages = min(_REPEAT_MIN_PAGES, max(2, len(pages)))
 
-    def on_pages(places: Iterable[tuple[int, float]], line: Line) -> int:
-        return len({n for n, top in places if abs(top - line.top) <= _REPEAT_TOLERANCE})
+    @functools.cache  # once per key and height, so that a header on every page costs one count
+    def pages_near(key: str | None, bucket: int) -> int:
+        return len(set().union(*(places.get((key, b), set()) for b in (bucket - 1, bucket, bucket + 1))))
+
+    def on_pages(key: str | None, line: Line) -> int:
+        return pages_near(key, round(line.top / _REPEAT_TOLERANCE))
 
     for page in pages:
         running = {
             id(line)
             for line in _margin_lines(page)
             if _PAGE_NUMBER.match(line.text)
-            or on_pages(seen[_margin_key(line)], line) >= min_pages
-            or (_stands_apart(line, page) and on_pages(apart, line) >= min_pages)
+            or on_pages(_margin_key(line), line) >= min_pages
+            or (_stands_apart(line, page) and on_pages(None, line) >= min_pages)
         }
         page.lines = [line for line in page.lines if id(line) not in running]
 
@@ -840,28 +844,32 @@ def _german_words() -> frozenset[str]:
 
 
 def _join_lines(texts: list[str], vocabulary: _Vocabulary) -> str:
-    joined = texts[0]
+    """One paragraph from its lines; each line end is decided on that line alone (linear in the lines)."""
+    parts = [texts[0]]
     for text in texts[1:]:
-        joined = _join(joined, text, vocabulary)
-    return joined
+        left, separator = _line_end(parts[-1], text, vocabulary)
+        parts[-1] = left
+        parts += [separator, text]
+    return "".join(parts)
 
 
-def _join(left: str, right: str, vocabulary: _Vocabulary) -> str:
+def _line_end(left: str, right: str, vocabulary: _Vocabulary) -> tuple[str, str]:
+    """The left line as it stays, and what goes between it and the right one."""
     if len(left) < 2 or left[-1] not in _HYPHENS or not left[-2].isalnum():
-        return f"{left} {right}"
+        return left, " "
     stem = left[:-1]
     head = re.match(r"[^\W\d_]+", right)
     last = re.search(r"[^\W\d_]+$", stem)
     if head is None or last is None:
-        return f"{stem}-{right}"  # "COVID-19-⏎Impfung", "COVID-⏎19-Impfung"
+        return stem + "-", ""  # "COVID-19-⏎Impfung", "COVID-⏎19-Impfung"
     word = last.group(0) + head.group(0)
     if right[0].isupper():
         # "Nord-⏎Süd-Achse", "E-⏎Mail" stay; an acronym split in two ("CO-⏎VID") is joined.
         acronym = last.group(0).isupper() and head.group(0).isupper()
-        return stem + right if acronym and word in vocabulary else f"{stem}-{right}"
+        return (stem, "") if acronym and word in vocabulary else (stem + "-", "")
     if head.group(0) in _SUSPENSION_WORDS:
-        return f"{stem}- {right}"  # "Ein- und Ausfuhr"
-    return stem + right if word in vocabulary else f"{stem}-{right}"
+        return stem + "-", " "  # "Ein- und Ausfuhr"
+    return (stem, "") if word in vocabulary else (stem + "-", "")
 
 
 def _pages_phrase(numbers: list[int]) -> str:
