@@ -72,6 +72,16 @@ _SHORT_LINE_SHARE = 0.25
 # the annual accounts with full-width titles and captions: 0–25 %), with at least _COLUMN_MIN_LINES lines
 # on each side.
 _GUTTER_RANGE = (0.3, 0.7)
+# Charts: a drawing at least _CHART_MIN_CELLS cells of _CHART_CELL points each way whose paths have at
+# least _CHART_MIN_PLOTTED slanted stretches; text smaller than the body font inside it, beside it or
+# within _CHART_MARGIN_SIZES body sizes below it is its labelling. Calibrated on ../shared/real/pdf: the
+# bulletin's line charts have 152–1378 slanted stretches, logos and icons in the other reports at most 87,
+# ruled tables none; axis titles sit up to 24 pt below the axis, captions from 35 pt. Re-check: the
+# chart-label assertions in tests/test_pdf.py and the output of bench/pdf_pages.py's real reports.
+_CHART_CELL = 10.0
+_CHART_MIN_PLOTTED = 120
+_CHART_MIN_CELLS = 6
+_CHART_MARGIN_SIZES = 2.5
 _GUTTER_MAX_CROSSING = 0.4
 _COLUMN_MIN_LINES = 4
 
@@ -81,8 +91,12 @@ _MONTHS = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|Nov
 _LIST_MARKER = re.compile(
     rf"^(?:[•◦▪▫■□●○‣⁃–—\-*·]|\(?(?:\d{{1,2}}|[a-z]{{1,2}}|[ivx]{{1,4}})[.)])\s+(?!(?:{_MONTHS})\b)\S"
 )
-_CAPTION = re.compile(r"^(?:Abb\.|Abbildung|Tab\.|Tabelle|Grafik|Figure|Fig\.)\s*\d", re.IGNORECASE)
-_FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|\*{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*[^\W\d_]")
+# "Abb. 1 | …", "Tabelle 2: …"; not "Tab. 1 (S. 15)" or "Abb. 4)." continuing a sentence.
+_CAPTION = re.compile(
+    r"^(?:Abb\.|Abbildung|Tab\.|Tabelle|Grafik|Figure|Fig\.)\s*\d+[a-z]?(?:\s*[:|.–-]\s|\s*[:|.]?$)",
+    re.IGNORECASE,
+)
+_FOOTNOTE_START = re.compile(r"^(?:\d{1,3}|[*#†]{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*[^\W\d_]")
 _NUMERIC_CELL = re.compile(r"^[-–+]?[\d\s.,%€$()/–-]*\d[\d\s.,%€$()/–-]*(?:T?EUR|T€|Mio\.?|Mrd\.?)?$")
 _SENTENCE_END = re.compile(r"[.!?:;…]['\"“”‘’»«)]*$")
 _REFERENCE_LABEL = re.compile(r"\[[^\]\s]{1,12}\]")
@@ -117,6 +131,7 @@ class _Page:
     height: float
     lines: list[Line]
     has_images: bool
+    charts: list[tuple[float, float, float, float]] = field(default_factory=list)  # x0, top, x1, bottom
 
 
 @dataclass
@@ -334,9 +349,10 @@ def _read_pages(document) -> tuple[list[_Page], list[int]]:
 
 
 def _page(number: int, layout) -> _Page:
-    from pdfminer.layout import LTFigure, LTImage, LTTextLineHorizontal
+    from pdfminer.layout import LTCurve, LTFigure, LTImage, LTTextLineHorizontal
 
     lines: list[Line] = []
+    shapes: list[tuple[float, float, float, float, int]] = []
     has_images = False
 
     def walk(item) -> None:
@@ -348,14 +364,63 @@ def _page(number: int, layout) -> _Page:
                     lines.append(line)
             elif isinstance(child, LTImage):
                 has_images = True
+            elif isinstance(child, LTCurve):
+                top, bottom = layout.height - child.y1, layout.height - child.y0
+                shapes.append((child.x0, top, child.x1, bottom, _plotted(child.pts)))
             elif isinstance(child, LTFigure):
-                walk(c for c in child if isinstance(c, (LTImage, LTFigure)))  # text in figures is a chart's
+                walk(c for c in child if isinstance(c, (LTImage, LTFigure, LTCurve)))  # its text is a chart's
             elif hasattr(child, "__iter__"):
                 walk(child)
 
     walk(layout)
     lines.sort(key=lambda line: (round(line.top), line.x0))
-    return _Page(number, layout.width, layout.height, lines, has_images)
+    return _Page(number, layout.width, layout.height, lines, has_images, _charts(shapes, layout))
+
+
+def _plotted(points) -> int:
+    """The slanted stretches of a path: a plotted line has many, a table's rule or a box none."""
+    return sum(abs(x1 - x0) > 0.5 and abs(y1 - y0) > 0.5 for (x0, y0), (x1, y1) in itertools.pairwise(points))
+
+
+def _charts(shapes, layout) -> list[tuple[float, float, float, float]]:
+    """The boxes of drawings with plotted lines in them (charts): connected cells of a _CHART_CELL grid
+    that shapes cover, at least _CHART_MIN_CELLS each way, whose paths have at least _CHART_MIN_PLOTTED
+    slanted stretches (bar charts, drawn with boxes only, are not found)."""
+    cells: dict[tuple[int, int], int] = {}  # covered cell: slanted stretches of the paths centred in it
+    for x0, top, x1, bottom, plotted in shapes:
+        if x1 - x0 > layout.width / 2 and bottom - top > layout.height / 2:
+            continue  # a page frame or background
+        for i in range(int(x0 // _CHART_CELL), int(x1 // _CHART_CELL) + 1):
+            for j in range(int(top // _CHART_CELL), int(bottom // _CHART_CELL) + 1):
+                cells.setdefault((i, j), 0)
+        centre = (int((x0 + x1) / 2 // _CHART_CELL), int((top + bottom) / 2 // _CHART_CELL))
+        cells[centre] += plotted
+    charts, seen = [], set()
+    for start in cells:
+        if start in seen:
+            continue
+        seen.add(start)
+        component, todo = [], [start]
+        while todo:
+            i, j = todo.pop()
+            component.append((i, j))
+            for neighbour in ((i + di, j + dj) for di in (-1, 0, 1) for dj in (-1, 0, 1)):
+                if neighbour in cells and neighbour not in seen:
+                    seen.add(neighbour)
+                    todo.append(neighbour)
+        columns = [i for i, _ in component]
+        rows = [j for _, j in component]
+        big = min(max(columns) - min(columns), max(rows) - min(rows)) + 1 >= _CHART_MIN_CELLS
+        if big and sum(cells[cell] for cell in component) >= _CHART_MIN_PLOTTED:
+            charts.append(
+                (
+                    min(columns) * _CHART_CELL,
+                    min(rows) * _CHART_CELL,
+                    (max(columns) + 1) * _CHART_CELL,
+                    (max(rows) + 1) * _CHART_CELL,
+                )
+            )
+    return charts
 
 
 def _line(item, page: int, page_height: float) -> Line | None:
@@ -518,11 +583,30 @@ def _stray_figure(row: list[Line], above: list[Line] | None) -> bool:
     )
 
 
+def _chart_label(line: Line, page: _Page, body_size: float) -> bool:
+    """Small print in or just around a chart (axis ticks and titles, legends), its caption excepted."""
+    if line.size >= body_size or _CAPTION.match(line.text):
+        return False
+    margin = _CHART_MARGIN_SIZES * body_size  # axis labels sit beside and below; above is the text
+    return any(
+        x0 - margin <= line.x0
+        and line.x1 <= x1 + margin
+        and top <= line.top
+        and line.bottom <= bottom + margin
+        for x0, top, x1, bottom in page.charts
+    )
+
+
 def _table_row(row: list[Line]) -> str | None:
     """ "sure" for a label with figures beside it; "maybe" for figures alone or three or more short cells
     side by side (not two columns of text), which make a table only next to another table row."""
     numeric = [bool(_NUMERIC_CELL.match(line.text)) for line in row]
-    if len(row) >= 2 and any(numeric):
+    # "(1)" beside a formula is its number; an amount has at least two digits.
+    amount = any(
+        is_numeric and len(re.findall(r"\d", line.text)) >= 2
+        for is_numeric, line in zip(numeric, row, strict=True)
+    )
+    if len(row) >= 2 and amount:
         return "sure"
     if any(numeric) or (len(row) >= 3 and statistics.median(len(line.text) for line in row) <= 25):
         return "maybe"
@@ -531,7 +615,7 @@ def _table_row(row: list[Line]) -> str | None:
 
 def _streams(page: _Page, body_size: float) -> list[_Stream]:
     """The page's lines as streams in reading order: bands of one or two columns, tables between them."""
-    rows = _rows(page.lines)
+    rows = _rows([line for line in page.lines if not _chart_label(line, page, body_size)])
     rows = [row for i, row in enumerate(rows) if not _stray_figure(row, rows[i - 1] if i else None)]
     found = [_table_row(row) for row in rows]
     table_row = [
