@@ -286,13 +286,15 @@ def test_a_damaged_pdf_is_refused_clearly(damage):
         pdf.extract(damage(report()), MAX_BYTES)
 
 
-def raw_pdf(content: bytes) -> bytes:
-    """A one-page PDF whose page content is the given (already encoded) FlateDecode stream."""
+def raw_pdf(content: bytes, filters: bytes = b"/Filter /FlateDecode", fonts: list[bytes] = ()) -> bytes:
+    """A one-page PDF with the given page content stream; fonts are objects 5, 6, … (the first is /F1)."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d %s >>\nstream\n" % (len(content), filters) + content + b"\nendstream",
+        *fonts,
     ]
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
@@ -314,6 +316,20 @@ def test_a_pdf_that_decompresses_to_far_more_than_the_limit_is_refused():
         FormatError, match=r"decompress to more than 1,000,000 bytes \(10 × input.max_bytes\)"
     ):
         pdf.extract(bomb, 100_000)
+
+
+def test_a_pdf_whose_font_maps_no_glyph_to_a_letter_is_refused():
+    # A CID font without a ToUnicode map: pdfminer sees glyph numbers only, "(cid:65)(cid:66)…".
+    fonts = [
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Geheim /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Geheim"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+    ]
+    glyphs = raw_pdf(b"BT /F1 12 Tf 72 700 Td <0041004200430044004500460047> Tj ET", b"", fonts)
+    with pytest.raises(
+        FormatError, match="the text layer cannot be read: its fonts do not say which letters"
+    ):
+        pdf.extract(glyphs, MAX_BYTES)
 
 
 def test_a_pdf_over_the_page_limit_is_refused(monkeypatch):

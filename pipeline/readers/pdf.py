@@ -101,6 +101,10 @@ _NUMERIC_CELL = re.compile(r"^[-–+]?[\d\s.,%€$()/–-]*\d[\d\s.,%€$()/–-
 _SENTENCE_END = re.compile(r"[.!?:;…]['\"“”‘’»«)]*$")
 _REFERENCE_LABEL = re.compile(r"\[[^\]\s]{1,12}\]")
 _OPENING_QUOTE = re.compile(r"[\"„“‚‘»«']")
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
+# A page where unmapped glyphs ("(cid:N)") make up this share of the characters is unreadable; a few
+# stray ones (the paper's code listing has two) are harmless.
+_MAX_UNMAPPED_SHARE = 0.2
 _HYPHENS = "-\u00ad\u2010"
 _WORD = re.compile(r"[^\W\d_]+")
 # After "Ein-" a conjunction means a suspended compound ("Ein- und Ausfuhr"): the hyphen and space stay.
@@ -132,6 +136,7 @@ class _Page:
     lines: list[Line]
     has_images: bool
     charts: list[tuple[float, float, float, float]] = field(default_factory=list)  # x0, top, x1, bottom
+    garbled: bool = False  # text whose fonts map no glyph to a letter; its lines are dropped
 
 
 @dataclass
@@ -161,10 +166,18 @@ def extract(data: bytes, max_bytes: int) -> Extraction:
         notes.append(
             f"{_pages_phrase(unreadable)} could not be read (damaged) and {_were(unreadable)} left out"
         )
+    garbled = [page.number for page in pages if page.garbled]
     if not any(page.lines for page in pages):
         if unreadable:
             raise FormatError(f"damaged PDF: no page could be read ({_pages_phrase(unreadable)})")
+        if garbled:
+            raise FormatError("the text layer cannot be read: its fonts do not say which letters they draw")
         raise FormatError("no text layer (a scanned PDF? OCR is not supported)")
+    if garbled:
+        notes.append(
+            f"{_pages_phrase(garbled)}: the fonts do not say which letters they draw; "
+            f"{'it was' if len(garbled) == 1 else 'they were'} left out"
+        )
     scanned = [page.number for page in pages if not page.lines and page.has_images]
     if scanned:
         notes.append(
@@ -374,7 +387,11 @@ def _page(number: int, layout) -> _Page:
 
     walk(layout)
     lines.sort(key=lambda line: (round(line.top), line.x0))
-    return _Page(number, layout.width, layout.height, lines, has_images, _charts(shapes, layout))
+    page = _Page(number, layout.width, layout.height, lines, has_images, _charts(shapes, layout))
+    unmapped = sum(len(code) for line in lines for code in _UNMAPPED.findall(line.text))
+    if unmapped > _MAX_UNMAPPED_SHARE * sum(len(line.text) for line in lines):
+        page.lines, page.garbled = [], True
+    return page
 
 
 def _plotted(points) -> int:
@@ -448,7 +465,8 @@ def _line(item, page: int, page_height: float) -> Line | None:
                 continue
             seen_text = True
         parts.append(text)
-    text = re.sub(r"\s+", " ", "".join(parts)).strip()
+    # pdfminer writes "(cid:N)" for a glyph its font maps to no letter; 32 is the space in every encoding.
+    text = re.sub(r"\s+", " ", "".join(parts).replace("(cid:32)", " ")).strip()
     if dropped_marker:
         text = re.sub(r" (?=[,.;:])", "", text)  # "Nachname¹, …" lost its marker, not its comma
     if not text:
