@@ -101,6 +101,8 @@ _NUMERIC_CELL = re.compile(r"^[-–+]?[\d\s.,%€$()/–-]*\d[\d\s.,%€$()/–-
 _SENTENCE_END = re.compile(r"[.!?:;…]['\"“”‘’»«)]*$")
 _REFERENCE_LABEL = re.compile(r"\[[^\]\s]{1,12}\]")
 _OPENING_QUOTE = re.compile(r"[\"„“‚‘»«']")
+# A table of contents entry: "Bilanz zum 31. Dezember 2021 . . . . . . 2"; the leader and page go.
+_CONTENTS_ENTRY = re.compile(r"(?:\s*[.…·]){4,}\s*\d{0,4}$")
 _UNMAPPED = re.compile(r"\(cid:\d+\)")
 # A page where unmapped glyphs ("(cid:N)") make up this share of the characters is unreadable; a few
 # stray ones (the paper's code listing has two) are harmless.
@@ -560,28 +562,24 @@ def _rows(lines: list[Line]) -> list[list[Line]]:
 
 def _merge_markers(row: list[Line]) -> list[Line]:
     """A bullet, number, reference label ("[AB00]") or hanging quotation mark set apart from its text is
-    one line with it."""
+    one line with it, and so is the page number after a contents entry's dot leader."""
     row = sorted(row, key=lambda line: line.x0)
     merged: list[Line] = []
     for line in row:
         marker = merged[-1].text if merged else ""
         quote = bool(_OPENING_QUOTE.fullmatch(marker))
+        leader = bool(_CONTENTS_ENTRY.search(marker)) and line.text.isdigit()
         if (
             quote
+            or leader
             or _REFERENCE_LABEL.fullmatch(marker)
             or (len(marker) <= 4 and _LIST_MARKER.match(marker + " x"))
         ):
-            marker = merged.pop()
-            line = Line(
-                f"{marker.text}{'' if quote else ' '}{line.text}",
-                marker.x0,
-                line.x1,
-                min(marker.top, line.top),
-                max(marker.bottom, line.bottom),
-                line.size,
-                line.bold,
-                line.page,
-            )
+            first = merged.pop()
+            text = f"{first.text}{'' if quote else ' '}{line.text}"
+            size, bold = (first.size, first.bold) if leader else (line.size, line.bold)
+            top, bottom = min(first.top, line.top), max(first.bottom, line.bottom)
+            line = Line(text, first.x0, line.x1, top, bottom, size, bold, line.page)
         merged.append(line)
     return merged
 
@@ -822,7 +820,7 @@ class _Builder:
     def _kind(self, line: Line) -> str:
         if _CAPTION.match(line.text):
             return "caption"
-        if _LIST_MARKER.match(line.text):
+        if _LIST_MARKER.match(line.text) or _CONTENTS_ENTRY.search(line.text):
             return "list"
         return "body"
 
@@ -862,7 +860,11 @@ class _Builder:
         starts_item = _LIST_MARKER.match(line.text) or _REFERENCE_LABEL.match(line.text)
         if starts_item and (self.kind == "list" or _SENTENCE_END.search(prev.text)):
             return True
-        if _CAPTION.match(line.text):
+        if (
+            _CAPTION.match(line.text)
+            or _CONTENTS_ENTRY.search(prev.text)
+            or _CONTENTS_ENTRY.search(line.text)
+        ):
             return True
         if self._hanging() and abs(line.x0 - self.current[0].x0) < 1 < prev.x0 - line.x0:
             return True  # back at the margin after a hanging indent: the next reference or item
@@ -882,10 +884,12 @@ class _Builder:
         if not self.current:
             return
         lines, self.current = self.current, []
-        text = _join_lines([line.text for line in lines], self.vocabulary)
+        text = _join_lines([_CONTENTS_ENTRY.sub("", line.text) for line in lines], self.vocabulary)
         style = self._style(lines[0])
         kind = self.kind
-        if style.startswith("large") and len(text) <= _LARGE_HEADING_MAX_CHARS:
+        if _CONTENTS_ENTRY.search(lines[0].text):
+            kind = "list"  # a contents entry, in whatever type
+        elif style.startswith("large") and len(text) <= _LARGE_HEADING_MAX_CHARS:
             kind = "heading"
         elif (
             style == "bold"
