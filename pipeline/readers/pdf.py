@@ -27,13 +27,13 @@ from pipeline.readers.base import Block, Extraction, FormatError
 
 SUFFIXES = (".pdf",)
 
-# A report longer than this is refused rather than read for many minutes (about 0.1–0.3 s a page, see
-# README); raise it if longer documents are routine.
+# A report longer than this is refused rather than read for many minutes (0.1–0.5 s a page on the
+# reports in ../shared/real/pdf, bench/pdf_pages.py); raise it if longer documents are routine.
 MAX_PAGES = 2000
 # Content, font and object streams (everything pdfminer decompresses to get the text; images are never
 # decoded) may unpack to at most this multiple of input.max_bytes, so a PDF whose streams decompress to
 # gigabytes is refused after reading at most that much. The four reports in ../shared/real/pdf unpack to
-# 1.3–7× their file size (annual accounts with embedded fonts are the largest); like the .docx check.
+# 0.45–2.9× their file size (the bulletin, with its vector charts, the most); like the .docx check.
 PDF_MAX_EXPANSION = 10
 _INFLATE_CHUNK = 1 << 20
 
@@ -72,6 +72,8 @@ _SHORT_LINE_SHARE = 0.25
 # the annual accounts with full-width titles and captions: 0–25 %), with at least _COLUMN_MIN_LINES lines
 # on each side.
 _GUTTER_RANGE = (0.3, 0.7)
+_GUTTER_MAX_CROSSING = 0.4
+_COLUMN_MIN_LINES = 4
 # Charts: a drawing at least _CHART_MIN_CELLS cells of _CHART_CELL points each way whose paths have at
 # least _CHART_MIN_PLOTTED slanted stretches; text smaller than the body font inside it, beside it or
 # within _CHART_MARGIN_SIZES body sizes below it is its labelling. Calibrated on ../shared/real/pdf: the
@@ -82,8 +84,6 @@ _CHART_CELL = 10.0
 _CHART_MIN_PLOTTED = 120
 _CHART_MIN_CELLS = 6
 _CHART_MARGIN_SIZES = 2.5
-_GUTTER_MAX_CROSSING = 0.4
-_COLUMN_MIN_LINES = 4
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|[-,]b(?:d|old)?$", re.IGNORECASE)
 _MONTHS = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
@@ -180,14 +180,20 @@ def extract(data: bytes, max_bytes: int) -> Extraction:
             f"{_pages_phrase(garbled)}: the fonts do not say which letters they draw; "
             f"{'it was' if len(garbled) == 1 else 'they were'} left out"
         )
-    scanned = [page.number for page in pages if not page.lines and page.has_images]
+    scanned = [page.number for page in pages if not page.lines and page.has_images and not page.garbled]
     if scanned:
         notes.append(
             f"{_pages_phrase(scanned)} {'has' if len(scanned) == 1 else 'have'} no text layer (scanned?) "
             f"and {_were(scanned)} left out"
         )
-    _drop_running_lines(pages)
-    return Extraction(blocks=_blocks(pages), metadata=metadata, notes=notes)
+    try:
+        _drop_running_lines(pages)
+        blocks = _blocks(pages)
+    except Exception as exc:  # a layout this module does not foresee; the file is reported, the batch goes on
+        raise FormatError(
+            f"the pages could not be laid out as paragraphs ({type(exc).__name__}: {exc})"
+        ) from None
+    return Extraction(blocks=blocks, metadata=metadata, notes=notes)
 
 
 # --- opening and limits -------------------------------------------------------------------------
