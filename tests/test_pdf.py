@@ -145,7 +145,9 @@ def report(image_page: bool = True) -> bytes:
         for x, cell in zip((20, 90, 140), cells, strict=True):
             doc.text(x, y, cell)
         y += LEADING
-    doc.lines(20, y + LEADING, [("body", ["Der Süden verbrauchte weniger Wasser als der Norden."])])
+    doc.lines(20, y + LEADING, [("body", ["Der Süden verbrauchte weniger Wasser als der Norden¹."])])
+    doc.set_font("Helvetica", size=8)
+    doc.text(20, 266, "1 Quelle: Landesamt für Statistik.")
 
     doc.add_page()
     if image_page:
@@ -203,7 +205,8 @@ def test_footnote_marker_leaves_the_sentence_and_the_note_is_its_own_block(extra
         "Der Verbrauch stieg im Jahr um drei Prozent. Die Wasserwerke meldeten keine Ausfälle.",
     ) in (extraction.blocks)
     assert texts(extraction, "footnote") == [
-        "1 Gezählt wurden alle Wasserwerke mit mehr als hundert Anschlüssen."
+        "1 Gezählt wurden alle Wasserwerke mit mehr als hundert Anschlüssen.",
+        "1 Quelle: Landesamt für Statistik.",
     ]
     # The note comes after the paragraphs of its page, not inside them.
     order = texts(extraction)

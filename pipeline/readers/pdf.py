@@ -579,7 +579,7 @@ def _merge_markers(row: list[Line]) -> list[Line]:
             quote
             or leader
             or _REFERENCE_LABEL.fullmatch(marker)
-            or (len(marker) <= 4 and _LIST_MARKER.match(marker + " x"))
+            or (len(bare := marker.lstrip("\"„“‚‘»«'")) <= 4 and _LIST_MARKER.match(bare + " x"))
         ):
             first = merged.pop()
             text = f"{first.text}{'' if quote else ' '}{line.text}"
@@ -666,7 +666,9 @@ def _streams(page: _Page, body_size: float) -> list[_Stream]:
                 streams.append(_Stream(_row_as_line(row), table=True))
             continue
         for line in row:
-            if gutter is None or line.x0 < gutter < line.x1:
+            if gutter is None:
+                left.append(line)
+            elif line.x0 < gutter < line.x1:
                 close_band()
                 left.append(line)  # a full-width line is a band of its own
                 close_band()
