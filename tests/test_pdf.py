@@ -1,0 +1,478 @@
+"""The PDF reader: generated reports with a known layout, bad files, and the real reports in ../shared.
+
+Generated pages place every line themselves (fpdf2), so line ends, hyphenations, columns and margins are
+exactly those a typesetter would produce, and each test checks the blocks a person reading the page sees.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zlib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from pipeline.readers import pdf
+from pipeline.readers.base import FormatError
+
+MAX_BYTES = 10_000_000
+LEADING = 5.0  # mm between the baselines of 10 pt body lines
+
+LEFT_COLUMN = [
+    ("heading", ["Einleitung"]),
+    (
+        "body",
+        [
+            "Die Bundesregierung hat im vergangenen Jahr die",
+            "Versorgung mit Trinkwasser neu geregelt. Die Bundes-",
+            "regierung legt dazu diesen Bericht vor, der die Ein-",
+            "und Ausfuhr von Wasser beschreibt und die Trink-",
+            "wasserpreise nennt.",
+        ],
+    ),
+    (
+        "body",
+        [
+            "Die Nord-",
+            "Süd-Achse bleibt wichtig. Die COVID-",
+            "19-Impfung der Belegschaft ist abgeschlossen.",
+            "Fragen beantwortet das Amt per E-",
+            "Mail an jedem Werktag.",
+        ],
+    ),
+]
+RIGHT_COLUMN = [
+    ("heading", ["Ergebnisse"]),
+    (
+        "body",
+        [
+            "Der Verbrauch stieg im Jahr um drei Prozent. Die",
+            "Wasserwerke¹ meldeten keine Ausfälle.",
+        ],
+    ),
+    ("list", ["- Erstens wurden die Leitungen geprüft."]),
+    ("list", ["- Zweitens wurde der Bericht veröffentlicht und an", "alle Gemeinden verschickt."]),
+    ("list", ["1. Neue Pumpen wurden bestellt."]),
+]
+
+
+class Report(FPDF):
+    """A4 pages with a running header and a page number, as a ministry's report has them."""
+
+    header_text = "Bericht des Testamts | Ausgabe 3/2026"
+
+    def header(self):
+        if self.page_no() in getattr(self, "blank_pages", ()):
+            return
+        self.set_font("Helvetica", size=8)
+        self.text(20, 12, self.header_text)
+        self.text(180, 12, f"Seite {self.page_no()} von 4")
+
+    def footer(self):
+        if self.page_no() in getattr(self, "blank_pages", ()):
+            return
+        self.set_font("Helvetica", size=9)
+        self.text(100, 287, f"- {self.page_no()} -")
+
+    def lines(self, x: float, y: float, blocks, size: float = 10) -> float:
+        """Set each block's lines at x from y down; a blank line between blocks. Returns the next y."""
+        for kind, lines in blocks:
+            for text in lines:
+                if kind == "heading":
+                    self.set_font("Helvetica", "B", 12)
+                else:
+                    self.set_font("Helvetica", size=size)
+                indent = 4 if kind == "list" and not re.match(r"[-\d]", text) else 0
+                self.superscripted(x + indent, y, text)
+                y += LEADING
+            y += LEADING
+        return y
+
+    def superscripted(self, x: float, y: float, text: str) -> None:
+        """Text with "¹" set as a raised small 1, the way word processors set a footnote marker."""
+        before, marker, after = text.partition("¹")
+        self.text(x, y, before)
+        if marker:
+            x += self.get_string_width(before)
+            size = self.font_size_pt
+            self.set_font(size=size * 0.6)
+            self.text(x, y - 1.6, "1")
+            x += self.get_string_width("1")
+            self.set_font(size=size)
+            self.text(x, y, after)
+
+
+def png(width: int = 200, height: int = 280) -> io.BytesIO:
+    from PIL import Image  # installed with fpdf2
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 180, 120)).save(out, format="PNG")
+    out.seek(0)
+    return out
+
+
+def report(image_page: bool = True) -> bytes:
+    doc = Report(format="A4")
+    doc.blank_pages = (3,) if image_page else ()
+    doc.set_auto_page_break(False)
+    doc.set_title("Jahresbericht Wasser")
+    doc.set_author("Testamt")
+    doc.set_creation_date(datetime(2026, 3, 1, 9, 30, tzinfo=UTC))
+
+    doc.add_page()
+    doc.set_font("Helvetica", "B", 18)
+    doc.text(20, 30, "Jahresbericht zur Lage der Wasserversorgung")
+    doc.lines(20, 45, LEFT_COLUMN)
+    doc.lines(110, 45, RIGHT_COLUMN)
+    doc.set_font("Helvetica", size=8)
+    doc.text(110, 262, "1 Gezählt wurden alle Wasserwerke mit mehr als hundert")
+    doc.text(110, 266, "Anschlüssen.")
+
+    doc.add_page()
+    y = doc.lines(
+        20,
+        30,
+        [
+            ("heading", ["Verbrauch nach Regionen"]),
+            ("body", ["Die folgende Übersicht nennt den Verbrauch in den Regionen des Landes."]),
+        ],
+    )
+    doc.set_font("Helvetica", size=10)
+    for cells in (("Region", "2024", "2025"), ("Nord", "1.200", "1.250"), ("Süd", "980", "1.010")):
+        for x, cell in zip((20, 90, 140), cells, strict=True):
+            doc.text(x, y, cell)
+        y += LEADING
+    doc.lines(20, y + LEADING, [("body", ["Der Süden verbrauchte weniger Wasser als der Norden¹."])])
+    doc.set_font("Helvetica", size=8)
+    doc.text(20, 266, "1 Quelle: Landesamt für Statistik.")
+
+    doc.add_page()
+    if image_page:
+        doc.image(png(), x=10, y=10, w=190)
+    else:
+        doc.lines(20, 30, [("body", ["Ein kurzer Absatz auf der dritten Seite."])])
+
+    doc.add_page()
+    doc.lines(20, 30, [("heading", ["Ausblick"]), ("body", ["Im nächsten Jahr folgt ein weiterer Bericht."])])
+    return bytes(doc.output())
+
+
+@pytest.fixture(scope="module")
+def extraction() -> pdf.Extraction:
+    return pdf.extract(report(), MAX_BYTES)
+
+
+def texts(extraction, kind=None) -> list[str]:
+    return [text for k, text in extraction.blocks if kind is None or k == kind]
+
+
+def test_generated_report_reads_as_a_person_reads_it(extraction):
+    assert extraction.blocks[:4] == [
+        ("heading", "Jahresbericht zur Lage der Wasserversorgung"),
+        ("heading", "Einleitung"),
+        (
+            "body",
+            "Die Bundesregierung hat im vergangenen Jahr die Versorgung mit Trinkwasser neu geregelt. Die "
+            "Bundesregierung legt dazu diesen Bericht vor, der die Ein- und Ausfuhr von Wasser beschreibt "
+            "und die Trinkwasserpreise nennt.",
+        ),
+        (
+            "body",
+            "Die Nord-Süd-Achse bleibt wichtig. Die COVID-19-Impfung der Belegschaft ist abgeschlossen. "
+            "Fragen beantwortet das Amt per E-Mail an jedem Werktag.",
+        ),
+    ]
+
+
+def test_right_column_follows_the_left_one(extraction):
+    all_text = " ".join(texts(extraction))
+    assert all_text.index("an jedem Werktag.") < all_text.index("Der Verbrauch stieg")
+    assert ("heading", "Ergebnisse") in extraction.blocks
+
+
+def test_running_headers_and_page_numbers_are_removed(extraction):
+    for text in texts(extraction):
+        assert "Testamt" not in text and "Seite" not in text
+        assert not re.fullmatch(r"-\s*\d+\s*-", text)
+
+
+def test_footnote_marker_leaves_the_sentence_and_the_note_is_its_own_block(extraction):
+    assert (
+        "body",
+        "Der Verbrauch stieg im Jahr um drei Prozent. Die Wasserwerke meldeten keine Ausfälle.",
+    ) in (extraction.blocks)
+    assert texts(extraction, "footnote") == [
+        "1 Gezählt wurden alle Wasserwerke mit mehr als hundert Anschlüssen.",
+        "1 Quelle: Landesamt für Statistik.",
+    ]
+    # The note comes after the paragraphs of its page, not inside them.
+    order = texts(extraction)
+    assert order.index(texts(extraction, "footnote")[0]) > order.index("1. Neue Pumpen wurden bestellt.")
+
+
+def test_list_items_are_their_own_blocks(extraction):
+    assert texts(extraction, "list") == [
+        "- Erstens wurden die Leitungen geprüft.",
+        "- Zweitens wurde der Bericht veröffentlicht und an alle Gemeinden verschickt.",
+        "1. Neue Pumpen wurden bestellt.",
+    ]
+
+
+def test_table_rows_are_table_blocks_never_body_text(extraction):
+    assert texts(extraction, "table") == ["Region | 2024 | 2025", "Nord | 1.200 | 1.250", "Süd | 980 | 1.010"]
+    for text in texts(extraction, "body"):
+        assert "1.250" not in text
+    order = texts(extraction)
+    assert order.index("Region | 2024 | 2025") > order.index(
+        "Die folgende Übersicht nennt den Verbrauch in den Regionen des Landes."
+    )
+    assert order.index("Süd | 980 | 1.010") < order.index(
+        "Der Süden verbrauchte weniger Wasser als der Norden."
+    )
+
+
+def test_image_only_page_is_reported_and_the_rest_is_read(extraction):
+    assert extraction.notes == ["page 3 has no text layer (scanned?) and was left out"]
+    assert texts(extraction)[-2:] == ["Ausblick", "Im nächsten Jahr folgt ein weiterer Bericht."]
+
+
+def test_metadata_from_the_info_dictionary(extraction):
+    assert extraction.metadata == {
+        "title": "Jahresbericht Wasser",
+        "author": "Testamt",
+        "date": "2026-03-01T09:30:00Z",
+    }
+
+
+def test_a_pdf_of_images_only_is_refused_as_scanned():
+    doc = FPDF()
+    for _ in range(2):
+        doc.add_page()
+        doc.image(png(), x=10, y=10, w=190)
+    with pytest.raises(FormatError, match=r"^no text layer \(a scanned PDF\? OCR is not supported\)$"):
+        pdf.extract(bytes(doc.output()), MAX_BYTES)
+
+
+def test_an_encrypted_pdf_is_refused_clearly():
+    doc = FPDF()
+    doc.set_encryption(owner_password="eigner", user_password="geheim")
+    doc.add_page()
+    doc.set_font("Helvetica", size=10)
+    doc.text(20, 20, "Vertraulicher Bericht.")
+    with pytest.raises(FormatError, match="encrypted PDF: it cannot be opened without a password"):
+        pdf.extract(bytes(doc.output()), MAX_BYTES)
+
+
+def test_a_pdf_encrypted_only_against_changes_is_read():
+    doc = FPDF()
+    doc.set_encryption(owner_password="eigner")  # empty user password: opens without asking
+    doc.add_page()
+    doc.set_font("Helvetica", size=10)
+    doc.text(20, 20, "Ein offener Bericht.")
+    assert pdf.extract(bytes(doc.output()), MAX_BYTES).blocks == [("body", "Ein offener Bericht.")]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"%PDF-1.7\n" + b"\x00\xff" * 200,  # a header and nothing of a PDF after it
+        lambda data: data[: len(data) // 3],  # cut off in transfer
+        lambda data: b"<html><body>Kein PDF</body></html>",  # misnamed
+    ],
+    ids=["garbage", "truncated", "not-a-pdf"],
+)
+def test_a_damaged_pdf_is_refused_clearly(damage):
+    with pytest.raises(FormatError, match=r"^(not a valid PDF|damaged PDF|no text layer)"):
+        pdf.extract(damage(report()), MAX_BYTES)
+
+
+def raw_pdf(content: bytes, filters: bytes = b"/Filter /FlateDecode", fonts: list[bytes] = ()) -> bytes:
+    """A one-page PDF with the given page content stream; fonts are objects 5, 6, … (the first is /F1)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d %s >>\nstream\n" % (len(content), filters) + content + b"\nendstream",
+        *fonts,
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_pdf_that_decompresses_to_far_more_than_the_limit_is_refused():
+    # 50 MB of spaces in 50 kB: with a 100 kB input limit the reader stops after 1 MB.
+    bomb = raw_pdf(zlib.compress(b" " * 50_000_000, 9))
+    assert len(bomb) < 100_000
+    with pytest.raises(
+        FormatError, match=r"decompress to more than 1,000,000 bytes \(10 × input.max_bytes\)"
+    ):
+        pdf.extract(bomb, 100_000)
+
+
+def test_a_pdf_whose_font_maps_no_glyph_to_a_letter_is_refused():
+    # A CID font without a ToUnicode map: pdfminer sees glyph numbers only, "(cid:65)(cid:66)…".
+    fonts = [
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /Geheim /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Geheim"
+        b" /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+    ]
+    glyphs = raw_pdf(b"BT /F1 12 Tf 72 700 Td <0041004200430044004500460047> Tj ET", b"", fonts)
+    with pytest.raises(
+        FormatError, match="the text layer cannot be read: its fonts do not say which letters"
+    ):
+        pdf.extract(glyphs, MAX_BYTES)
+
+
+def test_a_pdf_over_the_page_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(pdf, "MAX_PAGES", 3)
+    with pytest.raises(FormatError, match="the PDF has 4 pages, more than the limit of 3"):
+        pdf.extract(report(), MAX_BYTES)
+
+
+# --- the real reports in ../shared/real/pdf ---------------------------------------------------------
+
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real" / "pdf"
+
+
+def real(name: str) -> pdf.Extraction:
+    path = REAL / name
+    if not path.exists():
+        pytest.skip(f"{path} is absent (the shared real-report folder is not checked out here)")
+    return pdf.extract(path.read_bytes(), MAX_BYTES)
+
+
+def hyphen_fragments(extraction: pdf.Extraction) -> list[str]:
+    """ "Bundes-regierung" where the document also writes "Bundesregierung": a line-end split left in."""
+    text = " ".join(text for kind, text in extraction.blocks if kind != "table")
+    words = {word.lower() for word in re.findall(r"[^\W\d_]+", text)}
+    return [
+        f"{stem}-{tail}"
+        for stem, tail in re.findall(r"(?<![\w-])([^\W\d_]+)-([a-zäöüß]+)\b", text)
+        if (stem + tail).lower() in words
+    ]
+
+
+def page_furniture(extraction: pdf.Extraction, header: str) -> list[str]:
+    """Blocks that are a page number ("- 3 -", "Seite 3 von 10", "11") or hold the running header."""
+    return [
+        text
+        for _, text in extraction.blocks
+        if re.fullmatch(r"[-–]?\s*\d{1,3}\s*[-–]?|Seite \d+( von \d+)?", text) or header in text
+    ]
+
+
+def test_real_bulletin_two_columns_in_order_without_header_or_split_words():
+    bulletin = real("rki_epibull_2020-17_nowcasting.pdf")
+    assert page_furniture(bulletin, "Epidemiologisches Bulletin |") == []
+    assert hyphen_fragments(bulletin) == []
+    text = " ".join(text for _, text in bulletin.blocks)
+    # Page 2: the left column's last paragraph runs on into the right column, which is read after it.
+    assert text.index("Als Verfahren für das Ersetzen") < text.index("dass 50 % der Fälle nach 7 Tagen")
+    assert (
+        "dass 50 % der Fälle nach 7 Tagen übermittelt wurden. Für die meisten Fälle liegt diese Dauer" in text
+    )
+    assert text.index("liegt diese Dauer zwischen 5 und 10 Tagen") < text.index(
+        "Zur Durchführung der multiplen"
+    )
+    # The footnote marker left the sentence; the note is a block of its own.
+    assert "multiple Imputation durchgeführt, bei der die fehlenden" in text
+    assert any(
+        kind == "footnote" and text.startswith("Anmerkung: Eine Dauer von 0 Tagen")
+        for kind, text in bulletin.blocks
+    )
+    assert ("heading", "Imputation von fehlenden Werten zum Erkrankungsbeginn") in bulletin.blocks
+    # The line charts' legends, axis ticks and axis titles are no text of the report.
+    assert not any(
+        text.startswith(("Stand Nowcast:", "Datenstand:", "4 | 6.000")) for text in texts(bulletin)
+    )
+    assert ("heading", "Datum des Erkrankungbeginns") not in bulletin.blocks
+
+
+def test_real_draft_regulation_without_page_headers_or_split_words():
+    draft = real("bmg_referentenentwurf_coronaimpfv_2021-12-21.pdf")
+    assert page_furniture(draft, "- 2 -") == []
+    assert hyphen_fragments(draft) == []
+    assert ("heading", "A. Problem und Ziel") in draft.blocks
+    assert ("list", "b) Absatz 2 wird aufgehoben.") in draft.blocks
+    # A paragraph broken across pages after "am 9." is one paragraph.
+    assert any("bereits am 9. Dezember 2021 in einer Mitteilung" in text for _, text in draft.blocks)
+
+
+def test_real_annual_accounts_report_the_image_pages_and_read_the_notes_in_column_order():
+    accounts = real("tsb_jahresabschluss_2021.pdf")
+    assert accounts.notes == ["pages 2 and 19 have no text layer (scanned?) and were left out"]
+    # The running section titles above the text, as this PDF's small capitals come out.
+    assert page_furniture(accounts, "AnhAnG zum JAhReSABSchL") == []
+    assert page_furniture(accounts, "ORGAne DeR STiFTunG") == []
+    assert hyphen_fragments(accounts) == []
+    text = " ".join(text for _, text in accounts.blocks)
+    left_last = text.index("Finanzanlagen werden zu Anschaffungskosten")
+    assert left_last < text.index("Forderungen und sonstige Vermögensgegenstände sowie Geldbestände")
+    assert ("heading", "I. Allgemeine Angaben") in accounts.blocks
+
+
+def test_real_paper_headings_and_metadata():
+    paper = real("gi_lni_paper_example_de.pdf")
+    assert paper.metadata["title"].startswith("Ein sehr langer Titel")
+    assert paper.blocks[0] == ("heading", paper.metadata["title"])
+    assert ("heading", "1 Verwendung") in paper.blocks
+    assert ("heading", "3.1 Literaturverzeichnis") in paper.blocks
+    # References set with a hanging indent are one block each.
+    references = [text for _, text in paper.blocks if text.startswith("[")]
+    assert (
+        references[0]
+        == "[AB00] Abel, K.; Bibel, U.: Formatierungsrichtlinien für Tagungsbände. Format-Verlag, Bonn, 2000."
+    )
+    assert len(references) == 9
+    assert hyphen_fragments(paper) == []
+
+
+def test_a_typeset_demo_article_goes_through_the_whole_run_like_its_text(tmp_path, config, translator):
+    """A PDF of a demo article (wrapped lines, running header, page numbers) translates to the demo
+    reference paragraph for paragraph; a damaged PDF beside it fails alone, naming the file."""
+    from conftest import DEMO
+
+    from pipeline.reader import parse_paragraphs
+    from pipeline.run import run
+
+    article = parse_paragraphs((DEMO / "de" / "wetter.md").read_text(encoding="utf-8"))
+    doc = Report(format="A4")
+    doc.header_text = "Wetterdienst aktuell"
+    doc.set_title("Sturm und Regen zum Wochenende")
+    doc.set_margins(20, 25)
+    for page in (article[:4], article[4:]):
+        doc.add_page()
+        for paragraph in page:
+            heading = paragraph.kind == "heading"
+            doc.set_font("Helvetica", "B" if heading else "", 14 if heading else 10)
+            doc.multi_cell(w=90, h=LEADING, text=paragraph.text, new_x="LMARGIN", new_y="NEXT")
+            doc.ln(LEADING)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "wetter.pdf").write_bytes(bytes(doc.output()))
+    (inputs / "kaputt.pdf").write_bytes(report()[:2000])
+
+    report_ = run([inputs], tmp_path / "out", config, translator=translator)
+
+    status = {r.name: (r.status, r.error) for r in report_.results}
+    assert status["wetter"] == ("ok", None)
+    assert status["kaputt"][0] == "failed" and str(inputs / "kaputt.pdf") in status["kaputt"][1]
+    briefing = json.loads((tmp_path / "out" / "wetter.json").read_text(encoding="utf-8"))
+    reference = parse_paragraphs((DEMO / "en" / "wetter.md").read_text(encoding="utf-8"))
+    assert [(p["kind"], p["target"]["text"]) for p in briefing["paragraphs"]] == [
+        (p.kind, p.text) for p in reference
+    ]
+    assert briefing["document"]["metadata"]["title"] == "Sturm und Regen zum Wochenende"
