@@ -85,7 +85,7 @@ def find_package(from_code: str, to_code: str) -> Package:
     return max(candidates, key=version)
 
 
-def model_info(pkg: Package) -> ModelInfo:
+def model_info(pkg: Package, settings: dict | None = None) -> ModelInfo:
     name = getattr(pkg, "package_name", None) or Path(pkg.package_path).name
     return ModelInfo(
         package=name,
@@ -93,6 +93,7 @@ def model_info(pkg: Package) -> ModelInfo:
         from_code=pkg.from_code,
         to_code=pkg.to_code,
         path=str(pkg.package_path),
+        settings=settings or {},
     )
 
 
