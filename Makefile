@@ -17,8 +17,10 @@ $(BIN)/pipeline: pyproject.toml
 		{ grep -v -e '^argostranslate .* requires' -e "^ERROR: pip's dependency resolver" || true; }
 	touch $@
 
-# The main job: every document under corpora/de, briefings in briefings/ (needs an installed de→en model).
+# The main job: every document under corpora/de, briefings in briefings/. Without an installed de→en
+# package it first downloads one from the argos index; offline it stops there with exit 3.
 translate: $(BIN)/pipeline
+	$(BIN)/pipeline models install de en --if-missing
 	$(BIN)/pipeline run corpora/de --out briefings
 
 # The offline way to see the product: the tiny fixture model, installed into a throw-away packages
