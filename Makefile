@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGOS_VERSION := 1.11.0
 
-.PHONY: translate test demo lint bench bench-sweep fixture clean browser screenshots
+.PHONY: translate test demo lint bench bench-parity bench-venv bench-sweep fixture clean browser screenshots
 
 $(BIN)/pipeline: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -51,11 +51,19 @@ lint: $(BIN)/pipeline
 
 # Throughput benchmark (not part of `make test`): argostranslate's own translate() needs its heavy
 # dependencies (stanza → PyTorch), so it gets its own venv; torch is pinned to the CPU wheel on disk.
-bench: $(BIN)/pipeline
+bench: bench-venv
+	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/parity.py
+
+bench-venv: $(BIN)/pipeline
 	test -x .venv-bench/bin/python || $(PY) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install -q torch==2.13.0
 	.venv-bench/bin/python -m pip install -q argostranslate==$(ARGOS_VERSION)
-	$(BIN)/python bench/run_bench.py
+
+# Decoding parity (a minute): the pipeline's English equals argostranslate's apply_packaged_translation
+# for the same sentences and packages. Also run by `make bench`.
+bench-parity: bench-venv
+	$(BIN)/python bench/parity.py
 
 # Times the translate stage under several thread and batch-size settings (how the defaults were chosen).
 bench-sweep: $(BIN)/pipeline
