@@ -69,10 +69,14 @@ bench-parity: bench-venv
 bench-sweep: $(BIN)/pipeline
 	$(BIN)/python bench/sweep.py
 
-# Rebuilds tests/fixtures/translate-de_en-demo.argosmodel; needs PyTorch (CPU wheel), so it has its own venv.
+# Rebuilds tests/fixtures/translate-de_en-demo.argosmodel (SentencePiece) and translate-de_en-demo-bpe.argosmodel
+# (BPE codes); needs PyTorch (CPU wheel), so it has its own venv. argostranslate (its BPE code, no deps)
+# and sacremoses tokenize the BPE package as argostranslate does; subword-nmt learns its codes.
 fixture: $(BIN)/pipeline
 	test -x .venv-fixture/bin/python || $(PY) -m venv .venv-fixture
-	.venv-fixture/bin/python -m pip install -q torch==2.13.0 'ctranslate2>=4.5,<5' 'sentencepiece>=0.2,<0.3' numpy
+	.venv-fixture/bin/python -m pip install -q torch==2.13.0 'ctranslate2>=4.5,<5' 'sentencepiece>=0.2,<0.3' numpy \
+		'sacremoses>=0.0.53,<0.2' subword-nmt==0.3.8
+	.venv-fixture/bin/python -m pip install -q --no-deps argostranslate==$(ARGOS_VERSION)
 	.venv-fixture/bin/python scripts/build_fixture.py
 
 clean:
