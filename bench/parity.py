@@ -31,6 +31,7 @@ from run_bench import BENCH_PYTHON, RESULTS, ROOT, bench_package, bench_session,
 FIXTURES = ROOT / "tests" / "fixtures"
 PACKAGES = {
     "fixture": FIXTURES / "translate-de_en-demo.argosmodel",
+    "fixture-bpe": FIXTURES / "translate-de_en-demo-bpe.argosmodel",
     "bench": None,  # built by ../shared/bench/make_bench_package.py
 }
 SEED = 12
