@@ -10,6 +10,7 @@ boundary. Latin letters, digits and punctuation are always left to the model: th
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -25,18 +26,19 @@ class Protected:
 
     def restore(self, translation: str) -> str:
         """The translation with every run put back at the word boundary nearest its relative place."""
-        if not self.text:
-            return " ".join(run for _, run in self.runs)
-        for share, run in self.runs:
-            boundaries = [0, *(i for i, c in enumerate(translation) if c == " "), len(translation)]
-            at = min(boundaries, key=lambda b: abs(b - share * len(translation)))
-            if at == 0:
-                translation = f"{run} {translation}"
-            elif at == len(translation):
-                translation = f"{translation} {run}"
-            else:
-                translation = f"{translation[:at]} {run}{translation[at:]}"
-        return translation
+        if not self.runs:
+            return translation
+        boundaries = [0, *(i for i, c in enumerate(translation) if c == " "), len(translation)]
+        pieces, start = [], 0
+        for share, run in self.runs:  # in source order, so their places only grow
+            wanted = share * len(translation)
+            k = bisect_left(boundaries, wanted)
+            nearest = min(boundaries[max(k - 1, 0) : k + 1], key=lambda b: abs(b - wanted))
+            at = max(start, nearest)
+            pieces += [translation[start:at], run]
+            start = at
+        pieces.append(translation[start:])
+        return " ".join(p.strip() for p in pieces if p.strip())
 
 
 def protect(text: str, tokenizer: Tokenizer) -> Protected:
@@ -44,30 +46,30 @@ def protect(text: str, tokenizer: Tokenizer) -> Protected:
     flags = [_untranslatable(c, tokenizer) for c in text]
     if not any(flags):
         return Protected(text)
-    # Marks, joiners and variation selectors belong to the character before them (emoji sequences);
-    # spaces between two runs join them (a name of two words stays together).
+    # Marks, joiners and variation selectors belong to the character before them (emoji sequences).
     for i in range(1, len(text)):
         if not flags[i] and flags[i - 1] and unicodedata.category(text[i]) in ("Mn", "Me", "Cf"):
             flags[i] = True
-    for i in range(1, len(text) - 1):
-        if text[i].isspace() and flags[i - 1]:
-            j = i
-            while j < len(text) and text[j].isspace():
-                j += 1
-            if j < len(text) and flags[j]:
-                flags[i:j] = [True] * (j - i)
-    kept, runs = "", []
-    for flagged, group in groupby(range(len(text)), key=flags.__getitem__):
-        indices = list(group)
-        segment = text[indices[0] : indices[-1] + 1]
-        if flagged:
-            kept = kept.rstrip()
-            runs.append((len(kept), segment))
-            kept += " " if kept else ""
+    segments = [
+        (flagged, "".join(text[i] for i in group))
+        for flagged, group in groupby(range(len(text)), flags.__getitem__)
+    ]
+    # Only spaces between two runs join them: a name of two words stays together.
+    merged: list[list] = []
+    for k, (flagged, segment) in enumerate(segments):
+        between_runs = 0 < k < len(segments) - 1 and not segment.strip()
+        if merged and merged[-1][0] and (flagged or between_runs):
+            merged[-1][1] += segment
         else:
-            kept += segment
-    kept = kept.strip()
-    return Protected(" ".join(kept.split()), [(at / max(len(kept), 1), run) for at, run in runs])
+            merged.append([flagged, segment])
+    words, runs, length = [], [], 0
+    for flagged, segment in merged:
+        if flagged:
+            runs.append((length, segment.strip()))
+        elif segment.split():
+            words.append(" ".join(segment.split()))
+            length += len(words[-1]) + (len(words) > 1)
+    return Protected(" ".join(words), [(at / max(length, 1), run) for at, run in runs])
 
 
 def _untranslatable(char: str, tokenizer: Tokenizer) -> bool:
