@@ -59,10 +59,14 @@ class SentencePieceTokenizer(Tokenizer):
 class BPETokenizer(Tokenizer):
     """sacremoses (imported only when a BPE package is used) and argostranslate's own BPE code."""
 
-    def __init__(self, model_file: Path, from_code: str, to_code: str, vocabulary: frozenset[str]):
+    def __init__(self, model_file: Path, from_code: str, to_code: str, model_dir: Path):
         self.model_file = model_file
         self.from_code, self.to_code = from_code, to_code
-        self.vocabulary = vocabulary
+        self.model_dir = model_dir
+
+    @cached_property
+    def _vocabulary(self) -> frozenset[str]:
+        return source_vocabulary(self.model_dir)
 
     @cached_property
     def _moses(self):
@@ -97,14 +101,14 @@ class BPETokenizer(Tokenizer):
         return [i == 0 or not tokens[i - 1].endswith(_BPE_JOINER) for i in range(len(tokens))]
 
     def is_unknown(self, char: str) -> bool:
-        return char not in self.vocabulary and f"{char}{_BPE_JOINER}" not in self.vocabulary
+        return char not in self._vocabulary and f"{char}{_BPE_JOINER}" not in self._vocabulary
 
 
 def load_tokenizer(package_dir: Path, from_code: str, to_code: str) -> Tokenizer:
     """The package's tokenizer: SentencePiece when it has both, as argostranslate chooses."""
     if (package_dir / SENTENCEPIECE_FILE).is_file():
         return SentencePieceTokenizer(package_dir / SENTENCEPIECE_FILE)
-    return BPETokenizer(package_dir / BPE_FILE, from_code, to_code, source_vocabulary(package_dir / "model"))
+    return BPETokenizer(package_dir / BPE_FILE, from_code, to_code, package_dir / "model")
 
 
 def source_vocabulary(model_dir: Path) -> frozenset[str]:

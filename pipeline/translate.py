@@ -55,7 +55,6 @@ class Translator:
         self.translated_count = 0  # sentences that went through the model (not from the cache)
 
     # The models load on first use: a re-run that finds everything done or cached never loads them.
-
     @cached_property
     def _ct2(self):
         import ctranslate2
