@@ -278,8 +278,8 @@ def install_from_index(
         _download(url, part, progress)
     except OSError as exc:
         raise ModelError(
-            f"download of {url} failed after {DOWNLOAD_ATTEMPTS} attempts: {exc}. Run the same command "
-            f"again to resume ({part.stat().st_size if part.exists() else 0} bytes kept in {part})."
+            f"download of {url} failed: {exc}. Run the same command again to resume "
+            f"({part.stat().st_size if part.exists() else 0} bytes kept in {part})."
         ) from None
     # The index gives no checksum today; one it gives is checked.
     expected = entry.get("sha256") or entry.get("checksum")
