@@ -4,7 +4,8 @@ An emoji, a Cyrillic or CJK name, a rare symbol or a private-use character that 
 lacks becomes <unk> in the source, and a model that never learnt to copy <unk> shifts or drops the words
 around it (a small model turned "für das Jahr 2024" into "␣␣the year 202␣"). Such runs are taken out of
 the sentence before translation and put back into the English at the same relative place, at a word
-boundary. Latin letters, digits and punctuation are always left to the model: they are part of words.
+boundary. Latin letters, digits, punctuation, currency signs and Latin-1 symbols such as "°" are always
+left to the model: they are part of words and numbers.
 """
 
 from __future__ import annotations
@@ -77,5 +78,9 @@ def _untranslatable(char: str, tokenizer: Tokenizer) -> bool:
     if char.isspace() or category[0] in "NPZ" or category in ("Cc", "Cf", "Mn", "Me", "Mc"):
         return False
     if category[0] == "L" and unicodedata.name(char, "").startswith("LATIN"):
+        return False
+    # Currency signs and the symbols below U+2000 (°, ©, ±, µ…) belong to the numbers and words beside
+    # them ("40°C", "20 €"): taking them out would move them. Emoji, arrows, dingbats are all above.
+    if category == "Sc" or (category[0] == "S" and ord(char) < 0x2000):
         return False
     return tokenizer.is_unknown(char)
