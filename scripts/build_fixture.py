@@ -20,9 +20,12 @@ types (what compute_type "auto" picks on most CPUs), so it must run with the typ
 (compute_type "default", the pipeline's setting).
 
 Run with ``make fixture`` (needs .venv-fixture, which has torch), or ``build_fixture.py bpe`` for one of
-them. Deterministic on a given machine: rebuilding the SentencePiece package gave the committed file again
-(sha256 f6ccdb59e7d333ce3ba732cb932c88ed7d7515770424b00e3fe4d9e4f69dd9a3). Fails loudly, leaving the
-previous fixture in place, if the packed model misses any pair.
+them. Deterministic on a given machine, not across machines: the committed SentencePiece package (sha256
+f6ccdb59e7d333ce3ba732cb932c88ed7d7515770424b00e3fe4d9e4f69dd9a3) was built elsewhere; on the 2-core
+AMD EPYC dev machine both this script and the one before the BPE twin was added rebuild it as 47fc168b…
+(same tokenizer, metadata and README; model.bin differs in float rounding, and it passes every check),
+and the BPE package as the committed 76d55fed…. Fails loudly, leaving the previous fixture in place, if
+the packed model misses any pair.
 """
 
 from __future__ import annotations
