@@ -245,3 +245,22 @@ def test_models_remove_by_name(tmp_path):
     assert json.loads(cli("models", "list", "--json", packages=packages).stdout) == []
     again = cli("models", "remove", "translate-de_en-demo", packages=packages)
     assert again.returncode == 1 and "no installed package translate-de_en-demo" in again.stderr
+
+
+@pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "pipeline").exists(), reason="needs the Makefile's .venv")
+def test_make_translate_itself_offline_stops_before_any_work(tmp_path):
+    env = {**os.environ, **OFFLINE, "ARGOS_PACKAGES_DIR": str(tmp_path / "empty")}
+    # -o: take .venv as up to date (never reinstall here); the recipe then runs as on a fresh machine.
+    result = subprocess.run(
+        ["make", "-o", ".venv/bin/pipeline", "translate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "Error 3" in result.stderr
+    assert "pipeline models install de en" in result.stderr and "--file" in result.stderr
+    # make echoes each command it starts: the install was tried, the run never started.
+    assert "pipeline models install de en --if-missing" in result.stdout
+    assert "pipeline run" not in result.stdout
