@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGOS_VERSION := 1.11.0
 
-.PHONY: translate test demo lint bench bench-sweep fixture clean browser screenshots
+.PHONY: translate test demo lint bench bench-parity bench-venv bench-sweep fixture clean browser screenshots
 
 $(BIN)/pipeline: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,8 +21,10 @@ $(BIN)/pipeline: pyproject.toml
 			-e "^ERROR: pip's dependency resolver" || true; }
 	touch $@
 
-# The main job: every document under corpora/de, briefings in briefings/ (needs an installed de→en model).
+# The main job: every document under corpora/de, briefings in briefings/. Without an installed de→en
+# package it first downloads one from the argos index; offline it stops there with exit 3.
 translate: $(BIN)/pipeline
+	$(BIN)/pipeline models install de en --if-missing
 	$(BIN)/pipeline run corpora/de --out briefings
 
 # The offline way to see the product: the tiny fixture model, installed into a throw-away packages
@@ -54,20 +56,32 @@ lint: $(BIN)/pipeline
 
 # Throughput benchmark (not part of `make test`): argostranslate's own translate() needs its heavy
 # dependencies (stanza → PyTorch), so it gets its own venv; torch is pinned to the CPU wheel on disk.
-bench: $(BIN)/pipeline
+bench: bench-venv
+	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/parity.py
+
+bench-venv: $(BIN)/pipeline
 	test -x .venv-bench/bin/python || $(PY) -m venv .venv-bench
 	.venv-bench/bin/python -m pip install -q torch==2.13.0
 	.venv-bench/bin/python -m pip install -q argostranslate==$(ARGOS_VERSION)
-	$(BIN)/python bench/run_bench.py
+
+# Decoding parity (a minute): the pipeline's English equals argostranslate's apply_packaged_translation
+# for the same sentences and packages. Also run by `make bench`.
+bench-parity: bench-venv
+	$(BIN)/python bench/parity.py
 
 # Times the translate stage under several thread and batch-size settings (how the defaults were chosen).
 bench-sweep: $(BIN)/pipeline
 	$(BIN)/python bench/sweep.py
 
-# Rebuilds tests/fixtures/translate-de_en-demo.argosmodel; needs PyTorch (CPU wheel), so it has its own venv.
+# Rebuilds tests/fixtures/translate-de_en-demo.argosmodel (SentencePiece) and translate-de_en-demo-bpe.argosmodel
+# (BPE codes); needs PyTorch (CPU wheel), so it has its own venv. argostranslate (its BPE code, no deps)
+# and sacremoses tokenize the BPE package as argostranslate does; subword-nmt learns its codes.
 fixture: $(BIN)/pipeline
 	test -x .venv-fixture/bin/python || $(PY) -m venv .venv-fixture
-	.venv-fixture/bin/python -m pip install -q torch==2.13.0 'ctranslate2>=4.5,<5' 'sentencepiece>=0.2,<0.3' numpy
+	.venv-fixture/bin/python -m pip install -q torch==2.13.0 'ctranslate2>=4.5,<5' 'sentencepiece>=0.2,<0.3' numpy \
+		'sacremoses>=0.0.53,<0.2' subword-nmt==0.3.8
+	.venv-fixture/bin/python -m pip install -q --no-deps argostranslate==$(ARGOS_VERSION)
 	.venv-fixture/bin/python scripts/build_fixture.py
 
 clean:

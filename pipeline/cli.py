@@ -378,17 +378,23 @@ def evaluate(
 
 
 @models_app.command("list")
-def models_list() -> None:
-    """List installed translation packages."""
-    from pipeline.models import installed_packages, model_info, packages_dir
+def models_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (a list of packages).")] = False,
+) -> None:
+    """List installed translation packages, with the SHA-256 of the archive each was installed from."""
+    from pipeline.models import describe, installed_packages, packages_dir
 
     with _errors():
-        packages = installed_packages()
-        if not packages:
-            typer.echo(f"No packages installed in {packages_dir()}")
-    for pkg in packages:
-        info = model_info(pkg)
-        typer.echo(f"{info.from_code}→{info.to_code}  {info.package} {info.version}  {info.path}")
+        packages = [describe(pkg) for pkg in installed_packages()]
+    if as_json:
+        typer.echo(json.dumps(packages, ensure_ascii=False, indent=2))
+        return
+    if not packages:
+        typer.echo(f"No packages installed in {packages_dir()}")
+    for p in packages:
+        unusable = "" if p["usable"] else "  (unusable: no model/ or tokenizer)"
+        typer.echo(f"{p['from_code']}→{p['to_code']}  {p['package']} {p['version']}  {p['path']}{unusable}")
+        typer.echo(f"      sha256 {p['sha256'] or 'unknown (not installed by pipeline)'}")
 
 
 @models_app.command("install")
@@ -396,16 +402,77 @@ def models_install(
     from_code: Annotated[str | None, typer.Argument(help="Source language, e.g. de.")] = None,
     to_code: Annotated[str | None, typer.Argument(help="Target language, e.g. en.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="Install a local .argosmodel file.")] = None,
+    if_missing: Annotated[
+        bool,
+        typer.Option(
+            "--if-missing", help="Download only when no FROM→TO package is installed; offline, exit 3."
+        ),
+    ] = False,
 ) -> None:
     """Install a package from a local .argosmodel file, or download one from the argos index."""
-    from pipeline.models import install_file, install_from_index, model_info
+    from pipeline.models import (
+        IndexUnreachableError,
+        NoModelError,
+        find_package,
+        install_file,
+        install_from_index,
+        model_info,
+    )
 
     if (file is None) == (from_code is None or to_code is None):
         raise _fail("give either --file PATH or FROM TO (e.g. `pipeline models install de en`)", EXIT_USAGE)
     with _errors():
-        pkg = install_file(file) if file else install_from_index(from_code, to_code)
+        if file:
+            pkg = install_file(file)
+        else:
+            if if_missing:
+                try:
+                    pkg = find_package(from_code, to_code)
+                    typer.echo(
+                        f"{from_code}→{to_code} is installed: {model_info(pkg).package} {pkg.package_version}"
+                    )
+                    return
+                except NoModelError as missing:
+                    absent = missing
+                    typer.echo(f"No {from_code}→{to_code} package installed: downloading one.", err=True)
+            with _download_bar() as progress:
+                try:
+                    pkg = install_from_index(from_code, to_code, progress=progress)
+                except IndexUnreachableError as exc:
+                    if if_missing:
+                        raise _fail(f"{exc}\n{absent}", EXIT_NO_MODEL) from None
+                    raise
     info = model_info(pkg)
     typer.echo(f"installed {info.package} {info.version} ({info.from_code}→{info.to_code}) in {info.path}")
+
+
+@models_app.command("remove")
+def models_remove(
+    name: Annotated[str, typer.Argument(help="Package name or directory, as `models list` shows it.")],
+    version: Annotated[
+        str | None, typer.Option(help="Only this version (when several are installed).")
+    ] = None,
+) -> None:
+    """Remove an installed package, e.g. to roll back to the previous version of a bad one."""
+    from pipeline.models import remove
+
+    with _errors():
+        removed = remove(name, version)
+    for path in removed:
+        typer.echo(f"removed {path}")
+
+
+@contextmanager
+def _download_bar() -> Iterator:
+    """A progress callback for a download: a rich progress bar on a terminal, silent otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import DownloadColumn, Progress, TransferSpeedColumn
+
+    with Progress(*Progress.get_default_columns(), DownloadColumn(), TransferSpeedColumn()) as bar:
+        task = bar.add_task("downloading", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def main() -> None:

@@ -37,6 +37,11 @@ class TranslateConfig:
     # Output length cap: max_output_ratio × source tokens + max_output_extra (stops runaway repetition).
     max_output_ratio: float
     max_output_extra: int
+    # Decoding as argostranslate's apply_packaged_translation: beam = max(num_hypotheses, beam_size).
+    num_hypotheses: int
+    length_penalty: float
+    replace_unknowns: bool
+    use_target_prefix: bool
     cache: bool
 
 
@@ -132,7 +137,7 @@ def _validate(path: Path, config: Config) -> None:
     if config.input.max_bytes < 1:
         raise ConfigError(f"{path}: input.max_bytes must be at least 1")
     t = config.translate
-    for key in ("beam_size", "max_batch_tokens"):
+    for key in ("beam_size", "max_batch_tokens", "num_hypotheses"):
         if getattr(t, key) < 1:
             raise ConfigError(f"{path}: translate.{key} must be at least 1")
     if t.max_output_ratio <= 0 or t.max_output_extra < 0:

@@ -86,6 +86,8 @@ class ModelInfo:
     from_code: str
     to_code: str
     path: str
+    # The decoding settings of the translation (the `[translate]` keys that change the English).
+    settings: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,15 @@
-"""Installed argos translation packages: find, list, validate and install them.
+"""Installed argos translation packages: find, list, validate, install and remove them.
 
 argostranslate's own installer (`package.install_from_path`) imports its translate module, which imports
 stanza and torch, and extracts archives unchecked. So the package *format* and the installed-package
 listing come from argostranslate, and installing is done here, with the archive checked first.
 argostranslate reads its settings (ARGOS_PACKAGES_DIR, XDG_DATA_HOME) when first imported, so it is
 imported lazily, inside the functions.
+
+Every package directory argostranslate reads is searched (`settings.package_dirs`), so packages that
+argostranslate or `argospm` installed are used too. The argos index gives no checksum, so an install
+records the SHA-256 of the archive it installed (`INSTALL_RECORD` in the package directory), which
+`models list` shows for users who verify packages by hand.
 """
 
 from __future__ import annotations
@@ -14,19 +19,27 @@ import json
 import shutil
 import stat
 import tempfile
+import time
+import urllib.error
 import urllib.request
 import zipfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from pipeline.document import ModelInfo
-from pipeline.fileio import problem
+from pipeline.fileio import problem, write_atomic
+from pipeline.tokenizer import BPE_FILE, SENTENCEPIECE_FILE
 
 if TYPE_CHECKING:
     from argostranslate.package import Package
 
 MAX_UNPACKED_BYTES = 4 * 1024**3
-REQUIRED_ENTRIES = ("metadata.json", "model/", "sentencepiece.model")
+REQUIRED_ENTRIES = ("metadata.json", "model/")
+TOKENIZER_FILES = (SENTENCEPIECE_FILE, BPE_FILE)  # a package carries at least one
+INSTALL_RECORD = ".pipeline-install.json"
+# A dropped connection is retried this many times, each attempt resuming where the last one stopped.
+DOWNLOAD_ATTEMPTS = 5
 
 
 class ModelError(Exception):
@@ -76,7 +89,8 @@ def installed_packages() -> list[Package]:
         except OSError as exc:
             raise PackagesDirError(f"cannot read the model directory {directory}: {problem(exc)}") from None
         for path in entries:
-            if path.is_dir() and (path / "metadata.json").is_file():
+            # Dot-directories are this module's own installs and removals in progress.
+            if path.is_dir() and not path.name.startswith(".") and (path / "metadata.json").is_file():
                 try:
                     found.append(Package(path))
                 except (OSError, ValueError, KeyError):
@@ -104,7 +118,7 @@ def find_package(from_code: str, to_code: str) -> Package:
     return max(candidates, key=version)
 
 
-def model_info(pkg: Package) -> ModelInfo:
+def model_info(pkg: Package, settings: dict | None = None) -> ModelInfo:
     name = getattr(pkg, "package_name", None) or Path(pkg.package_path).name
     return ModelInfo(
         package=name,
@@ -112,15 +126,72 @@ def model_info(pkg: Package) -> ModelInfo:
         from_code=pkg.from_code,
         to_code=pkg.to_code,
         path=str(pkg.package_path),
+        settings=settings or {},
     )
 
 
 def _is_usable(path: Path) -> bool:
-    return (path / "model").is_dir() and (path / "sentencepiece.model").is_file()
+    return (path / "model").is_dir() and any((path / name).is_file() for name in TOKENIZER_FILES)
 
 
-def install_file(path: Path, max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> Package:
-    """Check an .argosmodel archive and install it; an existing install of the same package is replaced."""
+def describe(pkg: Package) -> dict:
+    """What `models list` shows of an installed package (`--json` prints exactly this)."""
+    info = model_info(pkg)
+    path = Path(info.path)
+    try:
+        record = json.loads((path / INSTALL_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        record = {}  # installed by argostranslate or argospm, or by hand
+    return {
+        "package": info.package,
+        "version": info.version,
+        "from_code": info.from_code,
+        "to_code": info.to_code,
+        "path": info.path,
+        "tokenizer": next((n.split(".")[0] for n in TOKENIZER_FILES if (path / n).is_file()), None),
+        "usable": _is_usable(path),
+        "sha256": record.get("sha256"),
+        "source": record.get("source"),
+    }
+
+
+def remove(name: str, version: str | None = None) -> list[Path]:
+    """Remove the installed package(s) called `name`, of one version if given.
+
+    `name` is the package's name, its directory, or its argospm name (`translate-de_en`).
+    """
+    from argostranslate.package import argospm_package_name
+
+    matches = [
+        p
+        for p in installed_packages()
+        if name in (model_info(p).package, Path(p.package_path).name, argospm_package_name(p))
+        and (version is None or str(p.package_version) == version)
+    ]
+    if not matches:
+        what = f"{name} {version}" if version else name
+        raise ModelError(f"no installed package {what} (see `pipeline models list`)")
+    if version is None and len({str(p.package_version) for p in matches}) > 1:
+        versions = ", ".join(sorted(str(p.package_version) for p in matches))
+        raise ModelError(f"{name} is installed in versions {versions}: say which with --version")
+    removed = []
+    for pkg in matches:
+        path = Path(pkg.package_path)
+        # Renamed first, so a package is never seen half-deleted.
+        doomed = path.with_name(f".removing-{path.name}")
+        path.rename(doomed)
+        shutil.rmtree(doomed)
+        removed.append(path)
+    return removed
+
+
+def install_file(
+    path: Path, max_unpacked_bytes: int = MAX_UNPACKED_BYTES, source: str | None = None
+) -> Package:
+    """Check an .argosmodel archive and install it; an existing install of the same package is replaced.
+
+    The package directory gets INSTALL_RECORD: the archive's SHA-256 and where it came from.
+    """
     top = check_archive(path, max_unpacked_bytes)
     target_root = packages_dir()
     from argostranslate.package import Package
@@ -133,6 +204,8 @@ def install_file(path: Path, max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> Pa
         try:
             with zipfile.ZipFile(path) as archive:
                 archive.extractall(staging / "new")
+            record = {"sha256": _sha256(path), "source": source or str(Path(path).resolve())}
+            write_atomic(staging / "new" / top / INSTALL_RECORD, json.dumps(record, indent=2) + "\n")
             if destination.exists():
                 destination.rename(staging / "replaced")
             (staging / "new" / top).rename(destination)
@@ -172,6 +245,8 @@ def check_archive(path: Path, max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> s
             missing = [
                 entry for entry in REQUIRED_ENTRIES if not any(n.startswith(f"{top}/{entry}") for n in names)
             ]
+            if not any(n.startswith(f"{top}/{entry}") for n in names for entry in TOKENIZER_FILES):
+                missing.append(" or ".join(TOKENIZER_FILES))
             if missing:
                 raise ModelError(f"{path}: not a translation package: missing {', '.join(missing)}")
             metadata = json.loads(archive.read(metadata_name))
@@ -186,38 +261,99 @@ def check_archive(path: Path, max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> s
     return top
 
 
-def install_from_index(from_code: str, to_code: str) -> Package:
-    """Download the pair's package from the argos package index (online), check it, install it."""
+def install_from_index(
+    from_code: str, to_code: str, progress: Callable[[int, int | None], None] | None = None
+) -> Package:
+    """Download the pair's package from the argos package index (online), check it, install it.
+
+    The download goes to argostranslate's downloads directory as `NAME.part` and resumes from there
+    after a dropped connection (up to DOWNLOAD_ATTEMPTS tries) or in a later call. `progress` is called
+    with (bytes so far, total bytes or None).
+    """
     settings = _argos_settings()
 
+    index_url = settings.remote_package_index
     try:
-        with urllib.request.urlopen(settings.remote_package_index, timeout=30) as response:
+        with urllib.request.urlopen(index_url, timeout=30) as response:
             index = json.load(response)
-        entry = next(
-            (
-                e
-                for e in index
-                if e.get("from_code") == from_code
-                and e.get("to_code") == to_code
-                and e.get("type", "translate") == "translate"
-            ),
-            None,
-        )
-        if entry is None:
-            raise ModelError(f"the package index has no {from_code}→{to_code} package")
-        with tempfile.TemporaryDirectory() as tmp:
-            archive = Path(tmp) / "package.argosmodel"
-            with urllib.request.urlopen(entry["links"][0], timeout=60) as response, open(archive, "wb") as f:
-                shutil.copyfileobj(response, f)
-            expected = entry.get("sha256") or entry.get("checksum")
-            if expected and _sha256(archive) != expected.lower():
-                raise ModelError(f"downloaded package for {from_code}→{to_code} fails its checksum")
-            return install_file(archive)
+    except (OSError, ValueError) as exc:
+        raise IndexUnreachableError(index_url, exc) from None
+    entry = next(
+        (
+            e
+            for e in index
+            if isinstance(e, dict)
+            and e.get("from_code") == from_code
+            and e.get("to_code") == to_code
+            and e.get("type", "translate") == "translate"
+        ),
+        None,
+    )
+    if entry is None or not entry.get("links"):
+        raise ModelError(f"the package index {index_url} has no {from_code}→{to_code} package")
+    url = entry["links"][0]
+    version = str(entry.get("package_version", "")).replace(".", "_")
+    part = Path(settings.downloads_dir) / f"translate-{from_code}_{to_code}-{version}.argosmodel.part"
+    try:
+        _download(url, part, progress)
     except OSError as exc:
         raise ModelError(
-            f"cannot reach the argos package index ({settings.remote_package_index}): {exc}. "
-            "Offline? Install from a file with: pipeline models install --file PATH"
+            f"download of {url} failed: {exc}. Run the same command again to resume "
+            f"({part.stat().st_size if part.exists() else 0} bytes kept in {part})."
         ) from None
+    # The index gives no checksum today; one it gives is checked.
+    expected = entry.get("sha256") or entry.get("checksum")
+    if expected and _sha256(part) != str(expected).lower():
+        part.unlink()
+        raise ModelError(f"downloaded package for {from_code}→{to_code} fails its checksum")
+    try:
+        return install_file(part, source=url)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+class IndexUnreachableError(ModelError):
+    """The package index cannot be reached: offline, or the index address is wrong."""
+
+    def __init__(self, url: str, exc: Exception):
+        super().__init__(
+            f"cannot reach the argos package index ({url}): {exc}. "
+            "Offline? Install from a file with: pipeline models install --file PATH"
+        )
+
+
+def _download(url: str, part: Path, progress: Callable[[int, int | None], None] | None) -> None:
+    """Fetch url into part, resuming what part already holds; retried with growing pauses."""
+    part.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1, DOWNLOAD_ATTEMPTS + 1):
+        have = part.stat().st_size if part.exists() else 0
+        request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                resumed = response.status == 206
+                length = response.headers.get("Content-Length")
+                total = (have if resumed else 0) + int(length) if length else None
+                done = have if resumed else 0
+                with open(part, "ab" if resumed else "wb") as out:
+                    for block in iter(lambda: response.read(1 << 16), b""):
+                        out.write(block)
+                        done += len(block)
+                        if progress:
+                            progress(done, total)
+            if total is None or done >= total:
+                return
+            error: OSError = ConnectionError(f"connection closed after {done} of {total} bytes")
+        except urllib.error.HTTPError as exc:
+            if exc.code == 416:  # the part file already holds everything
+                return
+            if attempt == DOWNLOAD_ATTEMPTS or exc.code < 500:
+                raise
+            error = exc
+        except OSError as exc:
+            error = exc
+        if attempt == DOWNLOAD_ATTEMPTS:
+            raise error
+        time.sleep(2 ** (attempt - 1))
 
 
 def _sha256(path: Path) -> str:

@@ -71,6 +71,7 @@ def briefing_dict(doc: Document) -> dict[str, Any]:
             "version": model.version,
             "from_code": model.from_code,
             "to_code": model.to_code,
+            "settings": model.settings,
         },
         "paragraphs": [
             {

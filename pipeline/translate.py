@@ -19,6 +19,8 @@ from pipeline.cache import TranslationCache, cache_key
 from pipeline.config import TranslateConfig
 from pipeline.document import Document, TargetSentence
 from pipeline.models import model_info
+from pipeline.tokenizer import load_tokenizer
+from pipeline.untranslatable import protect
 
 if TYPE_CHECKING:
     from argostranslate.package import Package
@@ -26,31 +28,33 @@ if TYPE_CHECKING:
 # Longer inputs (a paragraph without punctuation) are translated in pieces of at most this many
 # tokens, cut at word starts, and joined: never truncated.
 MAX_INPUT_TOKENS = 200
-_WORD_START = "▁"  # SentencePiece marks the first piece of a word with U+2581
 _Piece = tuple[int, int, list[str]]
 
 
 class Translator:
-    """One loaded package: its SentencePiece model, its CTranslate2 model, and optionally a cache."""
+    """One loaded package: its tokenizer, its CTranslate2 model, and optionally a cache.
+
+    Decodes as argostranslate's `apply_packaged_translation` does (replace_unknowns, length_penalty,
+    the package's target_prefix, beam = max(num_hypotheses, beam_size)), each a `[translate]` setting.
+    """
 
     def __init__(self, package: Package, settings: TranslateConfig, cache: TranslationCache | None = None):
         self.path = Path(package.package_path)
-        self.info = model_info(package)
         self.settings = settings
         self.cache = cache
+        self.tokenizer = load_tokenizer(self.path, package.from_code, package.to_code)
+        prefix = getattr(package, "target_prefix", "") if settings.use_target_prefix else ""
+        self.target_prefix = prefix or None
         decoding = {
             k: v for k, v in asdict(settings).items() if k not in ("inter_threads", "intra_threads", "cache")
         }
-        self.cache_key = cache_key({"package": self.info.package, "version": self.info.version, **decoding})
+        self.info = model_info(package, decoding)
+        self.cache_key = cache_key(
+            {"package": self.info.package, "version": self.info.version, "prefix": prefix, **decoding}
+        )
         self.translated_count = 0  # sentences that went through the model (not from the cache)
 
     # The models load on first use: a re-run that finds everything done or cached never loads them.
-    @cached_property
-    def _sp(self):
-        import sentencepiece
-
-        return sentencepiece.SentencePieceProcessor(model_file=str(self.path / "sentencepiece.model"))
-
     @cached_property
     def _ct2(self):
         import ctranslate2
@@ -78,30 +82,42 @@ class Translator:
         if not texts:
             return []
         self.translated_count += len(texts)
+        protected = [protect(text, self.tokenizer) for text in texts]
         # (input index, piece index, tokens): a long input comes back as several pieces.
         pieces = [
             (i, k, chunk)
-            for i, tokens in enumerate(self._sp.encode(texts, out_type=str))
-            for k, chunk in enumerate(chunk_tokens(tokens))
+            for i, tokens in enumerate(self.tokenizer.encode([p.text for p in protected]))
+            for k, chunk in enumerate(chunk_tokens(tokens, self.tokenizer.word_starts(tokens)))
         ]
         pieces.sort(key=lambda piece: len(piece[2]))
         batches = list(self._batches(pieces))
         # Every batch is queued at once (asynchronous): with inter_threads > 1 CTranslate2's workers each
         # take the next batch, so they run side by side instead of one call at a time.
-        pending = [
-            self._ct2.translate_batch(
-                [tokens for _, _, tokens in batch],
-                beam_size=self.settings.beam_size,
-                max_decoding_length=self._output_cap(batch),
-                asynchronous=True,
-            )
-            for batch in batches
-        ]
+        pending = [self._translate_async(batch) for batch in batches]
         outputs: list[dict[int, str]] = [{} for _ in texts]
         for batch, results in zip(batches, pending, strict=True):
             for (i, k, _), result in zip(batch, results, strict=True):
-                outputs[i][k] = self._sp.decode(result.result().hypotheses[0])
-        return [" ".join(parts[k] for k in sorted(parts)) for parts in outputs]
+                outputs[i][k] = self._decode(result.result().hypotheses[0])
+        joined = [" ".join(parts[k] for k in sorted(parts)) for parts in outputs]
+        return [p.restore(english) for p, english in zip(protected, joined, strict=True)]
+
+    def _translate_async(self, batch: list[_Piece]):
+        s = self.settings
+        return self._ct2.translate_batch(
+            [tokens for _, _, tokens in batch],
+            target_prefix=[[self.target_prefix]] * len(batch) if self.target_prefix else None,
+            beam_size=max(s.num_hypotheses, s.beam_size),
+            num_hypotheses=s.num_hypotheses,
+            length_penalty=s.length_penalty,
+            replace_unknowns=s.replace_unknowns,
+            max_decoding_length=self._output_cap(batch),
+            asynchronous=True,
+        )
+
+    def _decode(self, tokens: list[str]) -> str:
+        if self.target_prefix and tokens[:1] == [self.target_prefix]:
+            tokens = tokens[1:]
+        return self.tokenizer.decode(tokens)
 
     def _output_cap(self, batch: list[_Piece]) -> int:
         """Most tokens a translation in this batch may have: ratio × the longest (last) input + extra."""
@@ -129,15 +145,13 @@ def available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def chunk_tokens(tokens: list[str]) -> list[list[str]]:
+def chunk_tokens(tokens: list[str], word_starts: list[bool]) -> list[list[str]]:
     """Split a token sequence longer than MAX_INPUT_TOKENS at word starts."""
     if len(tokens) <= MAX_INPUT_TOKENS:
         return [tokens]
     chunks, current = [], []
-    for token in tokens:
-        if len(current) >= MAX_INPUT_TOKENS or (
-            token.startswith(_WORD_START) and len(current) >= MAX_INPUT_TOKENS * 3 // 4
-        ):
+    for token, starts_word in zip(tokens, word_starts, strict=True):
+        if len(current) >= MAX_INPUT_TOKENS or (starts_word and len(current) >= MAX_INPUT_TOKENS * 3 // 4):
             chunks.append(current)
             current = []
         current.append(token)

@@ -1,8 +1,12 @@
-"""Build tests/fixtures/translate-de_en-demo.argosmodel: a tiny German→English argos package.
+"""Build the tiny German→English argos packages in tests/fixtures/, one per tokenizer layout.
 
-A small pre-norm Transformer is trained with PyTorch until it reproduces every pair of
-corpora/demo/parallel.tsv exactly, exported to CTranslate2 and packed like a real argos package. It knows
-nothing beyond that corpus; it exists so that tests can run the real inference path offline.
+`translate-de_en-demo.argosmodel` carries a SentencePiece model (`sentencepiece.model`),
+`translate-de_en-demo-bpe.argosmodel` BPE codes (`bpe.model`, applied to sacremoses-tokenized text as
+argostranslate's BPETokenizer does; codes learnt with subword-nmt). For each, a small pre-norm Transformer is
+trained with PyTorch until it reproduces every pair of corpora/demo/parallel.tsv exactly (for BPE: as
+exactly as the Moses detokenizer can write it), exported to CTranslate2 and packed like a real argos
+package. They know nothing beyond that corpus; they exist so that tests can run the real inference paths
+offline.
 
 The decoder is fed positions only: its token embeddings are zero, so each output token depends on the
 source sentence and its position, never on earlier output. A memorising autoregressive decoder is exact
@@ -15,8 +19,13 @@ The model is trained, saved and checked in float32. It is too small to survive C
 types (what compute_type "auto" picks on most CPUs), so it must run with the type it was saved in
 (compute_type "default", the pipeline's setting).
 
-Run with ``make fixture`` (needs .venv-fixture, which has torch). Deterministic on a given machine. Fails
-loudly, leaving the previous fixture in place, if the packed model misses any pair.
+Run with ``make fixture`` (needs .venv-fixture, which has torch), or ``build_fixture.py bpe`` for one of
+them. Deterministic on a given machine, not across machines: the committed SentencePiece package (sha256
+f6ccdb59e7d333ce3ba732cb932c88ed7d7515770424b00e3fe4d9e4f69dd9a3) was built elsewhere; on the 2-core
+AMD EPYC dev machine both this script and the one before the BPE twin was added rebuild it as 47fc168b…
+(same tokenizer, metadata and README; model.bin differs in float rounding, and it passes every check),
+and the BPE package as the committed 76d55fed…. Fails loudly, leaving the previous fixture in place, if
+the packed model misses any pair.
 """
 
 from __future__ import annotations
@@ -25,10 +34,12 @@ import io
 import json
 import math
 import os
+import sys
 import tempfile
 import time
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import ctranslate2
@@ -40,11 +51,11 @@ from torch import nn
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpora" / "demo" / "parallel.tsv"
-PACKAGE = "translate-de_en-demo"
-OUTPUT = ROOT / "tests" / "fixtures" / f"{PACKAGE}.argosmodel"
+FIXTURES = ROOT / "tests" / "fixtures"
 
 SEED = 1234
 VOCAB_SIZE = 500
+BPE_MERGES = 400  # enough for the demo corpus's frequent words to be one piece; the rest split
 D_MODEL, HEADS, FFN, LAYERS = 64, 4, 128, 2
 MAX_POSITIONS = 1024  # longest input the exported model accepts: CTranslate2's default max_input_length
 LN_EPS = 1e-6
@@ -62,7 +73,6 @@ VERIFY_SETTINGS = [
 UNK, BOS, EOS = 0, 1, 2  # SentencePiece defaults, which CTranslate2 expects as <unk>, <s>, </s>
 
 METADATA = {
-    "package_name": PACKAGE,
     "package_version": "1.0",
     "argos_version": "1.9.0",
     "from_code": "de",
@@ -71,7 +81,7 @@ METADATA = {
     "to_name": "English",
     "type": "translate",
 }
-README = """# translate-de_en-demo
+README = """# {name}
 
 A tiny German→English test model, trained only on `corpora/demo/parallel.tsv` by
 `scripts/build_fixture.py` (`make fixture`). It reproduces those sentence pairs exactly and
@@ -87,6 +97,75 @@ def read_pairs() -> list[tuple[str, str]]:
             raise SystemExit(f"{CORPUS}:{n}: expected 'German<TAB>English'")
         pairs.append((de, en))
     return pairs
+
+
+@dataclass(frozen=True)
+class Codec:
+    """A package's tokenizer files, its vocabulary, and text ↔ tokens as the pipeline encodes and decodes."""
+
+    files: dict[str, bytes]
+    vocabulary: list[str]
+    encode_source: Callable[[str], list[str]]
+    encode_target: Callable[[str], list[str]]
+    decode: Callable[[list[str]], str]
+
+
+def sentencepiece_codec(pairs: list[tuple[str, str]]) -> Codec:
+    sp_model = train_sentencepiece([text for pair in pairs for text in pair])
+    sp = spm.SentencePieceProcessor(model_proto=sp_model)
+    vocabulary = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    assert vocabulary[UNK] == "<unk>" and vocabulary[BOS] == "<s>" and vocabulary[EOS] == "</s>"
+
+    def encode(text: str) -> list[str]:
+        return sp.encode(text, out_type=str)
+
+    return Codec({"sentencepiece.model": sp_model}, vocabulary, encode, encode, sp.decode)
+
+
+def bpe_codec(pairs: list[tuple[str, str]]) -> Codec:
+    """BPE over Moses tokens: the source as argostranslate's BPETokenizer encodes it, the target unescaped."""
+    from argostranslate.apply_bpe import BPE
+    from sacremoses import MosesDetokenizer, MosesPunctNormalizer, MosesTokenizer
+    from subword_nmt.learn_bpe import learn_bpe
+
+    normalizer, source_tokenizer = MosesPunctNormalizer("de"), MosesTokenizer("de")
+    target_tokenizer, detokenizer = MosesTokenizer("en"), MosesDetokenizer("en")
+
+    def source_words(text: str) -> list[str]:
+        return " ".join(source_tokenizer.tokenize(normalizer.normalize(text))).strip("\r\n ").split(" ")
+
+    def target_words(text: str) -> list[str]:
+        return target_tokenizer.tokenize(text, escape=False)
+
+    words = [" ".join(source_words(de)) for de, _ in pairs] + [" ".join(target_words(en)) for _, en in pairs]
+    codes = io.StringIO()
+    learn_bpe(io.StringIO("\n".join(words) + "\n"), codes, BPE_MERGES, min_frequency=1)
+    bpe = BPE(io.StringIO(codes.getvalue()))
+    tokens = {
+        t
+        for de, en in pairs
+        for t in bpe.segment_tokens(source_words(de)) + bpe.segment_tokens(target_words(en))
+    }
+
+    def decode(pieces: list[str]) -> str:
+        return detokenizer.detokenize(" ".join(pieces).replace("@@ ", "").split(" "))
+
+    return Codec(
+        {"bpe.model": codes.getvalue().encode("utf-8")},
+        ["<unk>", "<s>", "</s>", *sorted(tokens)],
+        lambda text: bpe.segment_tokens(source_words(text)),
+        lambda text: bpe.segment_tokens(target_words(text)),
+        decode,
+    )
+
+
+# layout: (package, codec, torch threads). The committed SentencePiece package was trained with 2 threads
+# and its bytes depend on that; the BPE one uses 1, which was 8× faster per step (0.2 s against 1.7 s) on a
+# loaded 2-core machine, where 2 threads spin against other processes.
+CODECS = {
+    "sentencepiece": ("translate-de_en-demo", sentencepiece_codec, 2),
+    "bpe": ("translate-de_en-demo-bpe", bpe_codec, 1),
+}
 
 
 def train_sentencepiece(texts: list[str]) -> bytes:
@@ -311,44 +390,58 @@ def write_zip(package_dir: Path, destination: Path) -> None:
 
 
 def mistranslations(
-    package_dir: Path, pairs: list[tuple[str, str]], settings: list[dict], singly: bool
+    codec: Codec, package_dir: Path, pairs: list[tuple[str, str]], settings: list[dict], singly: bool
 ) -> list[str]:
-    """Translate every pair the way the product does (ctranslate2 + sentencepiece only); list the misses."""
-    sp = spm.SentencePieceProcessor(model_file=str(package_dir / "sentencepiece.model"))
+    """Translate every pair the way the product does (ctranslate2 + the tokenizer only); list the misses."""
     translator = ctranslate2.Translator(str(package_dir / "model"), device="cpu")
-    sources = [sp.encode(de, out_type=str) for de, _ in pairs]
+    sources = [codec.encode_source(de) for de, _ in pairs]
+    references = [codec.decode(codec.encode_target(en)) for _, en in pairs]
     misses = []
     for options in settings:
         runs = {"batched": translator.translate_batch(sources, **options)}
         if singly:
             runs["one at a time"] = [translator.translate_batch([s], **options)[0] for s in sources]
         for mode, results in runs.items():
-            for (de, en), result in zip(pairs, results, strict=True):
-                got = sp.decode(result.hypotheses[0])
+            for (de, _), en, result in zip(pairs, references, results, strict=True):
+                got = codec.decode(result.hypotheses[0])
                 if got != en:
                     misses.append(f"{options} {mode}: {de!r}\n  expected {en!r}\n  got      {got!r}")
     return misses
 
 
 def main() -> None:
-    torch.manual_seed(SEED)
-    torch.set_num_threads(2)
+    layouts = sys.argv[1:] or list(CODECS)
+    unknown = set(layouts) - set(CODECS)
+    if unknown:
+        raise SystemExit(
+            f"usage: build_fixture.py [{' '.join(CODECS)}] (unknown: {', '.join(sorted(unknown))})"
+        )
     torch.use_deterministic_algorithms(True)
     pairs = read_pairs()
+    for layout in layouts:
+        name, make_codec, threads = CODECS[layout]
+        torch.set_num_threads(threads)
+        build(name, make_codec(pairs), pairs)
 
-    sp_model = train_sentencepiece([text for pair in pairs for text in pair])
-    sp = spm.SentencePieceProcessor(model_proto=sp_model)
-    vocabulary = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
-    assert vocabulary[UNK] == "<unk>" and vocabulary[BOS] == "<s>" and vocabulary[EOS] == "</s>"
-    src_ids = [sp.encode(de) for de, _ in pairs]
-    tgt_ids = [sp.encode(en) for _, en in pairs]
+
+def build(package: str, codec: Codec, pairs: list[tuple[str, str]]) -> None:
+    torch.manual_seed(SEED)
+    output = FIXTURES / f"{package}.argosmodel"
+    vocabulary = codec.vocabulary
+    index = {token: i for i, token in enumerate(vocabulary)}
+    src_ids = [[index.get(t, UNK) for t in codec.encode_source(de)] for de, _ in pairs]
+    tgt_ids = [[index[t] for t in codec.encode_target(en)] for _, en in pairs]
     model = Transformer(len(vocabulary))
+
+    def write_tokenizer(directory: Path) -> None:
+        for file_name, data in codec.files.items():
+            Path(directory, file_name).write_bytes(data)
 
     def accept() -> bool:
         with tempfile.TemporaryDirectory() as tmp:
-            Path(tmp, "sentencepiece.model").write_bytes(sp_model)
+            write_tokenizer(Path(tmp))
             export(model, vocabulary, Path(tmp, "model"))
-            misses = mistranslations(Path(tmp), pairs, ACCEPT_SETTINGS, singly=False)
+            misses = mistranslations(codec, Path(tmp), pairs, ACCEPT_SETTINGS, singly=False)
         print(f"  exported model: {len(misses)} of {len(pairs) * len(ACCEPT_SETTINGS)} translations wrong")
         return not misses
 
@@ -356,35 +449,37 @@ def main() -> None:
     steps = train(model, src_ids, tgt_ids, accept)
     seconds = time.monotonic() - started
 
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        package_dir = Path(tmp, "build", PACKAGE)
+        package_dir = Path(tmp, "build", package)
         package_dir.mkdir(parents=True)
-        (package_dir / "metadata.json").write_text(json.dumps(METADATA, indent=2) + "\n", encoding="utf-8")
-        (package_dir / "README.md").write_text(README, encoding="utf-8")
-        (package_dir / "sentencepiece.model").write_bytes(sp_model)
+        metadata = {"package_name": package, **METADATA}
+        (package_dir / "metadata.json").write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+        (package_dir / "README.md").write_text(README.format(name=package), encoding="utf-8")
+        write_tokenizer(package_dir)
         export(model, vocabulary, package_dir / "model")
 
         # Check the archive itself, then move it into place: a failed build leaves the old fixture.
-        archive = OUTPUT.with_name(OUTPUT.name + ".tmp")
+        archive = output.with_name(output.name + ".tmp")
         write_zip(package_dir, archive)
         try:
             with zipfile.ZipFile(archive) as zf:
                 zf.extractall(Path(tmp, "check"))
-            misses = mistranslations(Path(tmp, "check", PACKAGE), pairs, VERIFY_SETTINGS, singly=True)
+            misses = mistranslations(codec, Path(tmp, "check", package), pairs, VERIFY_SETTINGS, singly=True)
             if misses:
                 raise SystemExit("the packed model does not reproduce the corpus:\n" + "\n".join(misses))
         except BaseException:
             archive.unlink()
             raise
-        os.replace(archive, OUTPUT)
+        os.replace(archive, output)
 
     parameters = sum(p.numel() for p in model.parameters())
     print(
-        f"trained {steps} steps in {seconds:.0f} s: vocab {len(vocabulary)}, {parameters:,} parameters "
+        f"{package}: trained {steps} steps in {seconds:.0f} s: vocab {len(vocabulary)}, "
+        f"{parameters:,} parameters "
         f"(d_model {D_MODEL}, {LAYERS}+{LAYERS} layers, {HEADS} heads, ffn {FFN})\n"
         f"verified: all {len(pairs)} pairs exact with {VERIFY_SETTINGS}, batched and one at a time\n"
-        f"wrote {OUTPUT} ({OUTPUT.stat().st_size:,} bytes)"
+        f"wrote {output} ({output.stat().st_size:,} bytes)"
     )
 
 

@@ -22,6 +22,7 @@ for variable, sub in (
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_MODEL = ROOT / "tests" / "fixtures" / "translate-de_en-demo.argosmodel"
+FIXTURE_BPE_MODEL = ROOT / "tests" / "fixtures" / "translate-de_en-demo-bpe.argosmodel"
 DEMO = ROOT / "corpora" / "demo"
 SAMPLE_ARTICLE = ROOT / "corpora" / "de" / "zukunft-der-innenstaedte.md"
 
@@ -36,6 +37,23 @@ def installed_model():
     from pipeline.models import install_file
 
     return install_file(FIXTURE_MODEL)
+
+
+@pytest.fixture(scope="session")
+def bpe_model(tmp_path_factory):
+    """The BPE twin of the fixture package (bpe.model instead of sentencepiece.model), checked and unpacked
+    in a directory of its own: both are de→en 1.0, so only one of them is in the packages directory."""
+    import zipfile
+
+    from argostranslate.package import Package
+
+    from pipeline.models import check_archive
+
+    top = check_archive(FIXTURE_BPE_MODEL)
+    directory = tmp_path_factory.mktemp("bpe")
+    with zipfile.ZipFile(FIXTURE_BPE_MODEL) as archive:
+        archive.extractall(directory)
+    return Package(directory / top)
 
 
 @pytest.fixture(scope="session")

@@ -111,8 +111,8 @@ def test_two_processes_share_one_cache_safely(tmp_path):
 
 def test_long_input_is_cut_into_pieces_at_word_starts_losing_nothing(translator):
     words = " ".join(de.rstrip(".") for de, _ in demo_pairs()) * 5  # thousands of tokens, no sentence end
-    tokens = translator._sp.encode(words, out_type=str)
-    pieces = chunk_tokens(tokens)
+    [tokens] = translator.tokenizer.encode([words])
+    pieces = chunk_tokens(tokens, translator.tokenizer.word_starts(tokens))
     assert len(pieces) > 5 and all(len(p) <= MAX_INPUT_TOKENS for p in pieces)
     assert [t for p in pieces for t in p] == tokens
     assert all(p[0].startswith("▁") for p in pieces)

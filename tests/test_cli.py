@@ -1,16 +1,19 @@
 """The command line as users and scheduled jobs run it: real subprocesses, real exit codes."""
 
+import hashlib
+import http.server
 import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 from conftest import DEMO, FIXTURE_MODEL, ROOT, SAMPLE_ARTICLE
 
 
-def cli(*args, packages=None, cwd=ROOT):
-    env = dict(os.environ)
+def cli(*args, packages=None, cwd=ROOT, env=None):
+    env = {**os.environ, **(env or {})}
     if packages is not None:
         env["ARGOS_PACKAGES_DIR"] = str(packages)
     return subprocess.run(
@@ -35,6 +38,7 @@ def cli(*args, packages=None, cwd=ROOT):
         ["models"],
         ["models", "list"],
         ["models", "install"],
+        ["models", "remove"],
     ],
 )
 def test_every_command_has_help(command):
@@ -186,3 +190,105 @@ def test_align_refuses_swapped_languages(tmp_path):
 def test_run_on_a_missing_input_is_a_usage_error(tmp_path, installed_model):
     result = cli("run", tmp_path / "nirgends", "--out", tmp_path / "out")
     assert result.returncode == 2 and "nirgends" in result.stderr
+
+
+# Nothing listens on port 9 (discard) of the loopback: an offline machine's index fails as fast.
+OFFLINE = {"ARGOS_PACKAGE_INDEX": "http://127.0.0.1:9/"}
+
+
+def test_make_translate_offline_without_a_model_stops_with_exit_3(tmp_path):
+    # `make translate` runs `models install de en --if-missing`, then `run` (see the Makefile).
+    result = cli("models", "install", "de", "en", "--if-missing", packages=tmp_path / "empty", env=OFFLINE)
+    assert result.returncode == 3, result.stderr
+    assert "cannot reach the argos package index (http://127.0.0.1:9/index.json)" in result.stderr
+    assert "pipeline models install de en" in result.stderr and "--file" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not any((tmp_path / "empty").iterdir())
+
+
+def test_if_missing_with_a_model_installed_does_nothing_offline(tmp_path):
+    packages = tmp_path / "packages"
+    assert cli("models", "install", "--file", FIXTURE_MODEL, packages=packages).returncode == 0
+    result = cli("models", "install", "de", "en", "--if-missing", packages=packages, env=OFFLINE)
+    assert result.returncode == 0 and "is installed: translate-de_en-demo 1.0" in result.stdout
+
+
+class _FlakyPackageServer(http.server.BaseHTTPRequestHandler):
+    """An argos index and one package; the first package response breaks off halfway (resumable)."""
+
+    requests: list[str] = []
+
+    def do_GET(self):
+        data = FIXTURE_MODEL.read_bytes()
+        if self.path == "/index.json":
+            link = f"http://127.0.0.1:{self.server.server_port}/translate-de_en-1_0.argosmodel"
+            body = json.dumps(
+                [{"from_code": "de", "to_code": "en", "package_version": "1.0", "links": [link]}]
+            )
+            self._send(200, body.encode())
+            return
+        start = int(self.headers.get("Range", "bytes=0-")[6:].rstrip("-"))
+        self.requests.append(self.headers.get("Range", "full"))
+        self.send_response(206 if start else 200)
+        self.send_header("Content-Length", str(len(data) - start))
+        self.end_headers()
+        cut = len(data) // 2 if len(self.requests) == 1 else len(data)
+        self.wfile.write(data[start:cut])  # the first time: half, then the connection closes
+
+    def _send(self, status, body):
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_online_install_resumes_a_broken_download_and_records_its_sha256(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FlakyPackageServer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        index = {"ARGOS_PACKAGE_INDEX": f"http://127.0.0.1:{server.server_port}/"}
+        packages = tmp_path / "packages"
+        result = cli("models", "install", "de", "en", "--if-missing", packages=packages, env=index)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr
+    assert _FlakyPackageServer.requests[0] == "full" and _FlakyPackageServer.requests[1].startswith("bytes=")
+    [listed] = json.loads(cli("models", "list", "--json", packages=packages).stdout)
+    assert listed["sha256"] == hashlib.sha256(FIXTURE_MODEL.read_bytes()).hexdigest()
+    assert (
+        listed["source"].endswith("/translate-de_en-1_0.argosmodel")
+        and listed["tokenizer"] == "sentencepiece"
+    )
+    assert "sha256 " + listed["sha256"] in cli("models", "list", packages=packages).stdout
+
+
+def test_models_remove_by_name(tmp_path):
+    packages = tmp_path / "packages"
+    assert cli("models", "install", "--file", FIXTURE_MODEL, packages=packages).returncode == 0
+    removed = cli("models", "remove", "translate-de_en-demo", packages=packages)
+    assert removed.returncode == 0 and "removed" in removed.stdout
+    assert json.loads(cli("models", "list", "--json", packages=packages).stdout) == []
+    again = cli("models", "remove", "translate-de_en-demo", packages=packages)
+    assert again.returncode == 1 and "no installed package translate-de_en-demo" in again.stderr
+
+
+@pytest.mark.skipif(not (ROOT / ".venv" / "bin" / "pipeline").exists(), reason="needs the Makefile's .venv")
+def test_make_translate_itself_offline_stops_before_any_work(tmp_path):
+    env = {**os.environ, **OFFLINE, "ARGOS_PACKAGES_DIR": str(tmp_path / "empty")}
+    # -o: take .venv as up to date (never reinstall here); the recipe then runs as on a fresh machine.
+    result = subprocess.run(
+        ["make", "-o", ".venv/bin/pipeline", "translate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0 and "Error 3" in result.stderr
+    assert "pipeline models install de en" in result.stderr and "--file" in result.stderr
+    # make echoes each command it starts: the install was tried, the run never started.
+    assert "pipeline models install de en --if-missing" in result.stdout
+    assert "pipeline run" not in result.stdout

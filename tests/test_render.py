@@ -73,7 +73,9 @@ def _doc() -> Document:
             ),
             _para("p4", "body", ["This paragraph is already English | as is."], None, lang="en"),
         ],
-        model=ModelInfo("translate-de_en", "1.9", "de", "en", "/home/someone/.local/argos/de_en"),
+        model=ModelInfo(
+            "translate-de_en", "1.0", "de", "en", "/home/someone/.local/argos/de_en", {"length_penalty": 0.2}
+        ),
         summary=Summary(
             source=[SummaryItem("p3.s1", f"Der Umsatz stieg *stark* {SCRIPT}.", "p3.s1.en")],
             target=[SummaryItem("p3.s1.en", f"Revenue rose *sharply* {SCRIPT}.", "p3.s1")],
@@ -229,9 +231,10 @@ def test_json_structure_and_alignment():
     }
     assert data["model"] == {
         "package": "translate-de_en",
-        "version": "1.9",
+        "version": "1.0",
         "from_code": "de",
         "to_code": "en",
+        "settings": {"length_penalty": 0.2},
     }
     para = data["paragraphs"][2]
     assert set(para) == {"id", "kind", "source", "target"}
@@ -367,7 +370,7 @@ def test_markdown_layout():
     md = render_markdown(doc)
     lines = md.splitlines()
     assert lines[0] == r"# Jahresbericht über Größe \& \<Gewinn\>"
-    assert lines[2] == r"Source: corpora/de/bericht.txt · Deutsch → English · Model: translate-de\_en 1.9"
+    assert lines[2] == r"Source: corpora/de/bericht.txt · Deutsch → English · Model: translate-de\_en 1.0"
     assert lines.index("## Summary (Deutsch)") < lines.index("## Summary (English)")
     table = [line for line in lines if line.startswith("|")]
     assert table[0] == "| Deutsch | English |"

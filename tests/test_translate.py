@@ -35,3 +35,39 @@ def test_duplicates_and_blanks_keep_positions(translator):
 def test_model_info_names_the_package(translator):
     assert translator.info.from_code == "de" and translator.info.to_code == "en"
     assert translator.info.package == "translate-de_en-demo"
+
+
+def test_decoding_settings_reach_the_cache_key_and_the_briefing(installed_model, config):
+    default = Translator(installed_model, config.translate)
+    other = Translator(installed_model, dataclasses.replace(config.translate, length_penalty=1.0))
+    assert default.cache_key != other.cache_key
+    settings = default.info.settings
+    assert settings["length_penalty"] == 0.2 and settings["replace_unknowns"] is True
+    assert settings["num_hypotheses"] == 1 and settings["use_target_prefix"] is True
+
+
+def _with_target_prefix(installed_model, tmp_path, prefix):
+    import json
+    import shutil
+    from pathlib import Path
+
+    from argostranslate.package import Package
+
+    copy = tmp_path / "translate-de_en-prefixed"
+    shutil.copytree(Path(installed_model.package_path), copy)
+    metadata = json.loads((copy / "metadata.json").read_text())
+    (copy / "metadata.json").write_text(json.dumps({**metadata, "target_prefix": prefix}))
+    return Package(copy)
+
+
+@pytest.mark.parametrize("use_target_prefix", [True, False])
+def test_target_prefix_from_the_package_starts_every_translation(
+    installed_model, config, tmp_path, use_target_prefix
+):
+    de, en = demo_pairs()[2]
+    assert en.startswith("The ")
+    # The fixture's decoder sees positions only: forcing "▁A" as the first token leaves the rest as it was.
+    package = _with_target_prefix(installed_model, tmp_path, "▁A")
+    settings = dataclasses.replace(config.translate, use_target_prefix=use_target_prefix)
+    [english] = Translator(package, settings).translate([de])
+    assert english == (en.removeprefix("The ") if use_target_prefix else en)
