@@ -1,0 +1,234 @@
+"""Sentence scores of the extractive summarizers: what sumy 0.13's LexRank, TextRank, LSA and Luhn
+compute (same words, stems, stop words, formulas and iterations), vectorised with sparse matrices
+instead of sumy's Python loops over every pair of sentences, so a long document costs about linear time.
+
+Each scorer returns one rating per sentence, by position (sumy keys ratings by sentence text, so
+duplicate sentences would collapse). tests/test_summarize_reference.py compares the picks with sumy's own.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy
+from scipy.sparse import coo_matrix, csr_matrix
+
+from pipeline.budget import Budget
+from pipeline.split import split_words
+
+# The graph-based algorithms (lexrank, textrank) compare every sentence with every other: a document of
+# more sentences than this is scored in consecutive sections of at most this many, each section's scores
+# scaled by its size so that sections compare. Every ordinary document is one section, scored exactly as
+# sumy 0.13 scores it (tests/test_summarize_reference.py). At 1,000 a section took about 0.1 s here and
+# 30,000 sentences 3 s; re-check with `.venv/bin/python bench/summarize_scaling.py`.
+SECTION_SENTENCES = 1_000
+# How often (in sentences) the word-level loops ask the budget whether to stop.
+CHECK_EVERY = 1_000
+
+
+# pycountry calls Greek "Modern Greek (1453-)", which sumy does not recognise
+_LANGUAGE_OVERRIDES = {"el": "greek"}
+
+
+@lru_cache
+def _language_tools(lang: str) -> tuple[Callable[[str], str], frozenset[str]]:
+    """(stemmer, lower-cased stop words) for an ISO code or language name; unknown parts fall back to none."""
+    from sumy.nlp.stemmers import Stemmer, null_stemmer
+    from sumy.utils import get_stop_words, normalize_language
+
+    language = _LANGUAGE_OVERRIDES.get(lang.lower()) or normalize_language(lang)
+    try:
+        stemmer = Stemmer(language)
+    except LookupError:
+        stemmer = null_stemmer  # lower-cases only
+    try:
+        stop_words = frozenset(word.lower() for word in get_stop_words(language))
+    except LookupError:
+        stop_words = frozenset()
+    return stemmer, stop_words
+
+
+@dataclass
+class _Words:
+    """The sentences as sumy's summarizers see them: lower-cased words, their stems, the content stems."""
+
+    words: list[list[str]]  # lower-cased, every word
+    stems: list[list[str]]  # the stem of every word
+    content: list[list[str]]  # stems of the words that are not stop words
+
+    @classmethod
+    def of(cls, texts: Sequence[str], lang: str, budget: Budget) -> _Words:
+        stemmer, stop_words = _language_tools(lang)
+        stems: dict[str, str] = {}  # each distinct word stemmed once
+        result = cls([], [], [])
+        for i, text in enumerate(texts):
+            if i % CHECK_EVERY == 0:
+                budget.check()
+            words = [word.lower() for word in split_words(text)]
+            for word in words:
+                if word not in stems:
+                    stems[word] = stemmer(word)
+            result.words.append(words)
+            result.stems.append([stems[word] for word in words])
+            result.content.append([stems[word] for word in words if word not in stop_words])
+        return result
+
+
+def _counts(sentences: list[list[str]]) -> csr_matrix:
+    """Sentence × term matrix of occurrence counts."""
+    vocabulary: dict[str, int] = {}
+    columns = [vocabulary.setdefault(term, len(vocabulary)) for terms in sentences for term in terms]
+    rows = numpy.repeat(numpy.arange(len(sentences)), [len(terms) for terms in sentences])
+    ones = numpy.ones(len(columns))
+    matrix = csr_matrix((ones, (rows, columns)), shape=(len(sentences), max(len(vocabulary), 1)))
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _sections(count: int) -> list[range]:
+    """Consecutive sentence ranges of nearly equal size, none longer than SECTION_SENTENCES."""
+    parts = -(-count // SECTION_SENTENCES)
+    bounds = [round(k * count / parts) for k in range(parts + 1)]
+    return [range(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def _by_section(count: int, budget: Budget, score: Callable[[range], numpy.ndarray]) -> numpy.ndarray:
+    """Scores of each section, scaled by the section's share of the sentences (one section: unscaled)."""
+    sections = _sections(count)
+    if len(sections) == 1:
+        return score(sections[0])
+    scores = numpy.empty(count)
+    for section in sections:
+        budget.check()
+        scores[section.start : section.stop] = score(section) * len(section) / count
+    return scores
+
+
+def _lexrank(words: _Words, budget: Budget) -> numpy.ndarray:
+    """sumy's LexRank: idf-modified cosine similarity over 0.1 → an edge; power method to epsilon 0.1."""
+    counts = _counts(words.content)
+    count = counts.shape[0]
+    row_max = counts.max(axis=1).toarray().ravel()
+    tf = counts.multiply(1 / numpy.where(row_max > 0, row_max, 1)[:, None]).tocsr()
+    df = numpy.bincount(counts.indices, minlength=counts.shape[1])
+    weights = tf.multiply(numpy.log(count / (1 + df))[None, :]).tocsr()
+    norms = numpy.sqrt(weights.multiply(weights).sum(axis=1).A.ravel())
+    inverse = numpy.where(norms > 0, 1 / numpy.where(norms > 0, norms, 1), 0)
+
+    def score(section: range) -> numpy.ndarray:
+        rows = weights[section.start : section.stop]
+        similarity = (rows @ rows.T).tocoo()
+        cosine = similarity.data * inverse[section][similarity.row] * inverse[section][similarity.col]
+        edges = cosine > 0.1  # LexRankSummarizer.threshold
+        degrees = numpy.bincount(similarity.row[edges], minlength=len(section)).astype(float)
+        degrees[degrees == 0] = 1
+        transition = _sparse(1 / degrees[similarity.row[edges]], similarity, edges, len(section)).T.tocsr()
+        p = numpy.full(len(section), 1 / len(section))
+        change = 1.0
+        while change > 0.1:  # LexRankSummarizer.epsilon
+            budget.check()
+            following = transition @ p
+            # A graph without edges makes this 0 / 0: every score NaN, read as "nothing stands out".
+            with numpy.errstate(invalid="ignore"):
+                following /= numpy.linalg.norm(following)
+            change = numpy.linalg.norm(following - p)
+            p = following
+        return numpy.nan_to_num(p)
+
+    return _by_section(count, budget, score)
+
+
+def _textrank(words: _Words, budget: Budget) -> numpy.ndarray:
+    """sumy's TextRank: shared words / (log len + log len) as edge weights; PageRank, damping 0.85."""
+    counts = _counts(words.content)
+    lengths = numpy.array([len(terms) for terms in words.content], dtype=float)
+    log_lengths = numpy.log(numpy.where(lengths > 0, lengths, 1))
+
+    def score(section: range) -> numpy.ndarray:
+        rows = counts[section.start : section.stop]
+        shared = (rows @ rows.T).tocoo()
+        norm = log_lengths[section][shared.row] + log_lengths[section][shared.col]
+        # two one-word sentences have norm 0: sumy then takes the count itself
+        values = shared.data / numpy.where(numpy.isclose(norm, 0.0), 1.0, norm)
+        row_sums = numpy.bincount(shared.row, weights=values, minlength=len(section))
+        values = values / (row_sums[shared.row] + 1e-7)  # TextRankSummarizer._ZERO_DIVISION_PREVENTION
+        transposed = _sparse(values, shared, slice(None), len(section)).T.tocsr()
+        n = len(section)
+        p = numpy.full(n, 1 / n)
+        change = 1.0
+        while change > 1e-4:  # TextRankSummarizer.epsilon
+            budget.check()
+            following = (1 - 0.85) / n * p.sum() + 0.85 * (transposed @ p)  # damping 0.85
+            change = numpy.linalg.norm(following - p)
+            p = following
+        return p
+
+    return _by_section(count=len(words.content), budget=budget, score=score)
+
+
+def _sparse(values: numpy.ndarray, coo: coo_matrix, keep, size: int) -> csr_matrix:
+    """A size × size matrix with `values` at the kept positions of `coo`."""
+    return csr_matrix((values, (coo.row[keep], coo.col[keep])), shape=(size, size))
+
+
+def _lsa(words: _Words, budget: Budget) -> numpy.ndarray:
+    """sumy's LSA: with every singular dimension kept (its REDUCTION_RATIO 1), a sentence's rank
+    √Σ σₖ² vₖᵢ² is the length of its column of the term matrix; computed directly, without an SVD."""
+    dictionary = {stem for terms in words.content for stem in terms}
+    ranks = numpy.zeros(len(words.stems))
+    for i, stems in enumerate(words.stems):
+        if i % CHECK_EVERY == 0:
+            budget.check()
+        counts = Counter(stem for stem in stems if stem in dictionary)
+        if counts:
+            # term frequencies smoothed as sumy does (0.4 + 0.6 × count / max), 0.4 for absent terms
+            top = max(counts.values())
+            present = sum((0.4 + 0.6 * c / top) ** 2 for c in counts.values())
+            ranks[i] = math.sqrt((len(dictionary) - len(counts)) * 0.4**2 + present)
+    return ranks
+
+
+def _luhn(words: _Words, budget: Budget) -> numpy.ndarray:
+    """sumy's Luhn: stems seen more than once are significant; a sentence rates by its best chunk."""
+    frequency = Counter(stem for terms in words.content for stem in terms)
+    significant = {stem for stem, n in frequency.items() if n > 1}
+    ratings = numpy.zeros(len(words.stems))
+    for i, stems in enumerate(words.stems):
+        if i % CHECK_EVERY == 0:
+            budget.check()
+        ratings[i] = _luhn_rating([stem in significant for stem in stems])
+    return ratings
+
+
+def _luhn_rating(significant: list[bool], max_gap: int = 4) -> float:
+    """LuhnSummarizer.rate_sentence: chunks of words that start at a significant word and end after
+    `max_gap` insignificant ones; a chunk rates (significant words)² / length, and 0 with only one."""
+    chunks: list[list[int]] = []
+    in_chunk = False
+    for flag in significant:
+        if flag and not in_chunk:
+            in_chunk = True
+            chunks.append([1])
+        elif in_chunk:
+            chunks[-1].append(int(flag))
+        if chunks and chunks[-1][-max_gap:] == [0] * max_gap:
+            in_chunk = False
+    ratings = [0.0]
+    for chunk in chunks:
+        while chunk[-1] == 0:
+            chunk.pop()
+        hits = sum(chunk)
+        ratings.append(0.0 if hits == 1 else hits**2 / len(chunk))
+    return max(ratings)
+
+
+_SCORERS = {"lexrank": _lexrank, "lsa": _lsa, "textrank": _textrank, "luhn": _luhn}
+
+
+def score_sentences(texts: Sequence[str], lang: str, algorithm: str, budget: Budget) -> numpy.ndarray:
+    """One score per text by a scored algorithm (lexrank, lsa, textrank, luhn); `budget` is checked often."""
+    return _SCORERS[algorithm](_Words.of(texts, lang, budget), budget)
