@@ -18,6 +18,7 @@ from pathlib import Path
 
 import charset_normalizer
 
+from pipeline.budget import UNLIMITED, Budget
 from pipeline.document import Document, Paragraph
 from pipeline.formats import FormatError, declared_charset, docx_blocks, html_blocks
 
@@ -63,13 +64,14 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
-def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, budget: Budget = UNLIMITED) -> Document:
     """Read a .txt, .md, .html/.htm or .docx file of at most ``max_bytes`` bytes.
 
     Text files are UTF-8 (with or without BOM), UTF-16/32 with BOM, or Windows-1252/Latin-1; a blank
     line separates paragraphs. HTML pages give their main text, .docx files their body paragraphs.
+    `budget` is checked between the megabytes read.
     """
-    data = _read_bytes(path, max_bytes)
+    data = _read_bytes(path, max_bytes, budget)
     if not data:
         raise InputError(f"{path}: the file is empty")
     suffix = path.suffix.lower()
@@ -87,7 +89,7 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     return Document(path=path, sha256=hashlib.sha256(data).hexdigest(), paragraphs=paragraphs)
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
+def _read_bytes(path: Path, max_bytes: int, budget: Budget) -> bytes:
     """The file's bytes, once the opened file is known to be a regular file of a supported type and size.
 
     Checking the opened file (fstat) rather than the name leaves no gap in which it could be swapped.
@@ -113,6 +115,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
             data = bytearray()
             while chunk := os.read(fd, min(1 << 20, max_bytes + 1 - len(data))):
                 data += chunk
+                budget.check()
         finally:
             os.close(fd)
     except OSError as exc:
