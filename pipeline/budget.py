@@ -46,23 +46,25 @@ class StopFlag(threading.Event):
 
 @dataclass(frozen=True)
 class Budget:
-    """The run's stop flag and, optionally, a deadline (time.monotonic()) of the current document."""
+    """The run's stop flag and, optionally, the deadline (time.monotonic()) of the current document,
+    which may spend `limit` seconds in all."""
 
     stop: StopFlag = field(default_factory=StopFlag)
-    seconds: float | None = None
+    limit: float | None = None
     deadline: float | None = None
 
-    def for_document(self, seconds: float | None) -> Budget:
-        """The same stop flag with a fresh deadline `seconds` from now (None: no time limit)."""
-        deadline = None if seconds is None else time.monotonic() + seconds
-        return Budget(self.stop, seconds, deadline)
+    def for_document(self, limit: float, spent: float = 0.0) -> Budget:
+        """The same stop flag, with what is left of `limit` seconds once `spent` are used, from now.
+
+        A document's time is its own work: waiting while other documents are worked on does not count."""
+        return Budget(self.stop, limit, time.monotonic() + limit - spent)
 
     def check(self) -> None:
         """Raise Interrupted after a stop signal, OverBudget once the deadline has passed."""
         if self.stop.is_set():
             raise Interrupted(self.stop.signum)
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise OverBudget(self.seconds)
+            raise OverBudget(self.limit)
 
 
 UNLIMITED = Budget()  # for library calls outside a run: never stops

@@ -96,12 +96,11 @@ class Source:
 
 @dataclass(eq=False)
 class _Work:
-    """A prepared document on its way through the batch: its budget and the seconds spent on it so far."""
+    """A prepared document on its way through the batch, and the seconds spent on it so far."""
 
     source: Source
     sha256: str | None
     doc: Document
-    budget: Budget
     seconds: float
 
 
@@ -265,14 +264,13 @@ class _Batch:
 
     def process(self, group: list[tuple[Source, str | None]]) -> None:
         """Prepare the group's documents, translate the ordinary ones together and finish them, then
-        each long one on its own. Every document works against its own budget from its first read."""
+        each long one on its own. Every document works against its own time budget."""
         prepared: list[_Work] = []
         for source, sha256 in group:
             started = time.perf_counter()
-            budget = Budget(self.stop).for_document(self.config.limits.document_seconds)
             try:
-                doc = prepare(source.path, self.detector, self.config, budget)
-                prepared.append(_Work(source, sha256, doc, budget, time.perf_counter() - started))
+                doc = prepare(source.path, self.detector, self.config, self.budget())
+                prepared.append(_Work(source, sha256, doc, time.perf_counter() - started))
             except Exception as exc:  # noqa: BLE001 — one document's failure is recorded, the batch goes on
                 self.fail(source, sha256, exc, time.perf_counter() - started)
         ordinary = [w for w in prepared if len(w.doc.sentences()) <= GROUP_SENTENCES]
@@ -288,9 +286,10 @@ class _Batch:
             started = time.perf_counter()
             sentences = len(work.doc.sentences())
             try:
-                work.budget.check()
+                budget = self.budget(work.seconds)
+                budget.check()
                 summary = self.config.summary
-                summarize_document(work.doc, summary.algorithm, self.length, summary.mode, work.budget)
+                summarize_document(work.doc, summary.algorithm, self.length, summary.mode, budget)
                 outputs = write_briefing(work.doc, self.out_dir, work.source.name, self.config.output.formats)
             except Exception as exc:  # noqa: BLE001
                 self.fail(work.source, work.sha256, exc, work.seconds + time.perf_counter() - started)
@@ -309,8 +308,9 @@ class _Batch:
             self.record(DocumentResult(work.source.path, work.source.name, "ok", None, seconds, sentences))
 
     def _translate(self, items: list[_Work]) -> list[_Work]:
-        """The documents translated in one batch (one document: against its own budget, several: against
-        a fresh one); if that fails, one by one to isolate the culprit. Adds each one's share of the time."""
+        """The documents translated in one batch (one document: against what is left of its budget,
+        several: against a whole one); if that fails, one by one to isolate the culprit. Adds each one's
+        share of the time."""
         from pipeline.translate import translate_documents
 
         def translate(docs: list[_Work], budget: Budget) -> None:
@@ -324,19 +324,21 @@ class _Batch:
         if not items:
             return []
         try:
-            limit = self.config.limits.document_seconds
-            budget = items[0].budget if len(items) == 1 else Budget(self.stop).for_document(limit)
-            translate(items, budget)
+            translate(items, self.budget(items[0].seconds if len(items) == 1 else 0.0))
             return items
         except Exception:  # noqa: BLE001
             survivors = []
             for item in items:
                 try:
-                    translate([item], item.budget)
+                    translate([item], self.budget(item.seconds))
                     survivors.append(item)
                 except Exception as exc:  # noqa: BLE001
                     self.fail(item.source, item.sha256, exc, item.seconds)
             return survivors
+
+    def budget(self, spent: float = 0.0) -> Budget:
+        """The run's stop flag, and limits.document_seconds less the `spent` seconds of a document."""
+        return Budget(self.stop).for_document(self.config.limits.document_seconds, spent)
 
     def fail(self, source: Source, sha256: str | None, exc: Exception, seconds: float) -> None:
         if isinstance(exc, InputError):

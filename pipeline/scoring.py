@@ -1,5 +1,5 @@
 """Sentence scores of the extractive summarizers: what sumy 0.13's LexRank, TextRank, LSA and Luhn
-compute (same words, stems, stop words, formulas and iterations), vectorised with sparse matrices
+compute (same words, stems, stop words, formulas and iterations), vectorised with NumPy (sparse products)
 instead of sumy's Python loops over every pair of sentences, so a long document costs about linear time.
 
 Each scorer returns one rating per sentence, by position (sumy keys ratings by sentence text, so
@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy
-from scipy.sparse import coo_matrix, csr_matrix
 
 from pipeline.budget import Budget
 from pipeline.split import split_words
@@ -78,15 +77,51 @@ class _Words:
         return result
 
 
-def _counts(sentences: list[list[str]]) -> csr_matrix:
-    """Sentence × term matrix of occurrence counts."""
-    vocabulary: dict[str, int] = {}
-    columns = [vocabulary.setdefault(term, len(vocabulary)) for terms in sentences for term in terms]
-    rows = numpy.repeat(numpy.arange(len(sentences)), [len(terms) for terms in sentences])
-    ones = numpy.ones(len(columns))
-    matrix = csr_matrix((ones, (rows, columns)), shape=(len(sentences), max(len(vocabulary), 1)))
-    matrix.sum_duplicates()
-    return matrix
+@dataclass
+class _Terms:
+    """A sentence × term count matrix as coordinates: one entry per sentence and distinct term in it,
+    in sentence order. (NumPy only: with SciPy installed, importing NLTK for its stemmers also imports
+    scipy.stats, which made every summarizing run about 2 s slower here.)"""
+
+    rows: numpy.ndarray
+    terms: numpy.ndarray
+    counts: numpy.ndarray
+    sentences: int
+
+    @classmethod
+    def of(cls, sentences: list[list[str]]) -> _Terms:
+        vocabulary: dict[str, int] = {}
+        rows, terms, counts = [], [], []
+        for row, words in enumerate(sentences):
+            for term, count in Counter(words).items():
+                rows.append(row)
+                terms.append(vocabulary.setdefault(term, len(vocabulary)))
+                counts.append(count)
+        as_int = numpy.array(rows, dtype=numpy.int64), numpy.array(terms, dtype=numpy.int64)
+        return cls(*as_int, numpy.array(counts, dtype=float), len(sentences))
+
+    def section(self, section: range) -> slice:
+        """The entries of the sentences in `section`."""
+        start, stop = numpy.searchsorted(self.rows, [section.start, section.stop])
+        return slice(start, stop)
+
+
+def _pair_sums(
+    rows: numpy.ndarray, terms: numpy.ndarray, values: numpy.ndarray, size: int
+) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """(i, j, Σ values[i, t] · values[j, t] over their shared terms t) for every pair of the `size`
+    sentences (rows 0 … size-1, i = j included) that share a term: the sparse product V Vᵀ."""
+    order = numpy.argsort(terms, kind="stable")
+    rows, terms, values = rows[order], terms[order], values[order]
+    starts = numpy.flatnonzero(numpy.r_[True, terms[1:] != terms[:-1]])
+    sizes = numpy.diff(numpy.r_[starts, len(terms)])
+    group = numpy.repeat(sizes, sizes)  # for every entry, how many sentences have its term
+    left = numpy.repeat(numpy.arange(len(terms)), group)
+    within = numpy.arange(len(left)) - numpy.repeat(numpy.cumsum(group) - group, group)
+    right = numpy.repeat(numpy.repeat(starts, sizes), group) + within
+    pairs, index = numpy.unique(rows[left] * size + rows[right], return_inverse=True)
+    sums = numpy.bincount(index, weights=values[left] * values[right], minlength=len(pairs))
+    return pairs // size, pairs % size, sums
 
 
 def _sections(count: int) -> list[range]:
@@ -110,28 +145,28 @@ def _by_section(count: int, budget: Budget, score: Callable[[range], numpy.ndarr
 
 def _lexrank(words: _Words, budget: Budget) -> numpy.ndarray:
     """sumy's LexRank: idf-modified cosine similarity over 0.1 → an edge; power method to epsilon 0.1."""
-    counts = _counts(words.content)
-    count = counts.shape[0]
-    row_max = counts.max(axis=1).toarray().ravel()
-    tf = counts.multiply(1 / numpy.where(row_max > 0, row_max, 1)[:, None]).tocsr()
-    df = numpy.bincount(counts.indices, minlength=counts.shape[1])
-    weights = tf.multiply(numpy.log(count / (1 + df))[None, :]).tocsr()
-    norms = numpy.sqrt(weights.multiply(weights).sum(axis=1).A.ravel())
-    inverse = numpy.where(norms > 0, 1 / numpy.where(norms > 0, norms, 1), 0)
+    m = _Terms.of(words.content)
+    row_max = numpy.zeros(m.sentences)
+    numpy.maximum.at(row_max, m.rows, m.counts)
+    idf = numpy.log(m.sentences / (1 + numpy.bincount(m.terms)))
+    weights = m.counts / row_max[m.rows] * idf[m.terms]  # tf (count / the sentence's top count) × idf
+    norms = numpy.sqrt(numpy.bincount(m.rows, weights=weights**2, minlength=m.sentences))
+    inverse = numpy.divide(1.0, norms, out=numpy.zeros_like(norms), where=norms > 0)  # 0: similarity 0
 
     def score(section: range) -> numpy.ndarray:
-        rows = weights[section.start : section.stop]
-        similarity = (rows @ rows.T).tocoo()
-        cosine = similarity.data * inverse[section][similarity.row] * inverse[section][similarity.col]
-        edges = cosine > 0.1  # LexRankSummarizer.threshold
-        degrees = numpy.bincount(similarity.row[edges], minlength=len(section)).astype(float)
+        n, part = len(section), m.section(section)
+        i, j, dot = _pair_sums(m.rows[part] - section.start, m.terms[part], weights[part], n)
+        edge = dot * inverse[section.start + i] * inverse[section.start + j] > 0.1  # LexRank's threshold
+        i, j = i[edge], j[edge]
+        degrees = numpy.bincount(i, minlength=n).astype(float)
         degrees[degrees == 0] = 1
-        transition = _sparse(1 / degrees[similarity.row[edges]], similarity, edges, len(section)).T.tocsr()
-        p = numpy.full(len(section), 1 / len(section))
+        transition = 1 / degrees[i]  # row-stochastic
+        p = numpy.full(n, 1 / n)
         change = 1.0
         while change > 0.1:  # LexRankSummarizer.epsilon
             budget.check()
-            following = transition @ p
+            # (float: bincount of no edges at all gives integers)
+            following = numpy.bincount(j, weights=transition * p[i], minlength=n).astype(float)
             # A graph without edges makes this 0 / 0: every score NaN, read as "nothing stands out".
             with numpy.errstate(invalid="ignore"):
                 following /= numpy.linalg.norm(following)
@@ -139,40 +174,36 @@ def _lexrank(words: _Words, budget: Budget) -> numpy.ndarray:
             p = following
         return numpy.nan_to_num(p)
 
-    return _by_section(count, budget, score)
+    return _by_section(m.sentences, budget, score)
 
 
 def _textrank(words: _Words, budget: Budget) -> numpy.ndarray:
     """sumy's TextRank: shared words / (log len + log len) as edge weights; PageRank, damping 0.85."""
-    counts = _counts(words.content)
-    lengths = numpy.array([len(terms) for terms in words.content], dtype=float)
+    m = _Terms.of(words.content)
+    lengths = numpy.bincount(m.rows, weights=m.counts, minlength=m.sentences)
     log_lengths = numpy.log(numpy.where(lengths > 0, lengths, 1))
 
     def score(section: range) -> numpy.ndarray:
-        rows = counts[section.start : section.stop]
-        shared = (rows @ rows.T).tocoo()
-        norm = log_lengths[section][shared.row] + log_lengths[section][shared.col]
+        n, part = len(section), m.section(section)
+        i, j, shared = _pair_sums(m.rows[part] - section.start, m.terms[part], m.counts[part], n)
+        norm = log_lengths[section.start + i] + log_lengths[section.start + j]
         # two one-word sentences have norm 0: sumy then takes the count itself
-        values = shared.data / numpy.where(numpy.isclose(norm, 0.0), 1.0, norm)
-        row_sums = numpy.bincount(shared.row, weights=values, minlength=len(section))
-        values = values / (row_sums[shared.row] + 1e-7)  # TextRankSummarizer._ZERO_DIVISION_PREVENTION
-        transposed = _sparse(values, shared, slice(None), len(section)).T.tocsr()
-        n = len(section)
+        weights = shared / numpy.where(numpy.isclose(norm, 0.0), 1.0, norm)
+        row_sums = numpy.bincount(i, weights=weights, minlength=n)
+        weights /= row_sums[i] + 1e-7  # TextRankSummarizer._ZERO_DIVISION_PREVENTION
         p = numpy.full(n, 1 / n)
         change = 1.0
         while change > 1e-4:  # TextRankSummarizer.epsilon
             budget.check()
-            following = (1 - 0.85) / n * p.sum() + 0.85 * (transposed @ p)  # damping 0.85
+            # damping 0.85: (1 - 0.85) / n to every sentence, 0.85 along the weighted edges
+            following = (1 - 0.85) / n * p.sum() + 0.85 * numpy.bincount(
+                j, weights=weights * p[i], minlength=n
+            )
             change = numpy.linalg.norm(following - p)
             p = following
         return p
 
-    return _by_section(count=len(words.content), budget=budget, score=score)
-
-
-def _sparse(values: numpy.ndarray, coo: coo_matrix, keep, size: int) -> csr_matrix:
-    """A size × size matrix with `values` at the kept positions of `coo`."""
-    return csr_matrix((values, (coo.row[keep], coo.col[keep])), shape=(size, size))
+    return _by_section(m.sentences, budget, score)
 
 
 def _lsa(words: _Words, budget: Budget) -> numpy.ndarray:
