@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGOS_VERSION := 1.11.0
 
-.PHONY: translate test demo lint bench bench-sweep fixture clean browser screenshots
+.PHONY: translate test demo lint bench bench-long bench-sweep fixture clean browser screenshots
 
 $(BIN)/pipeline: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -54,6 +54,12 @@ bench: $(BIN)/pipeline
 	.venv-bench/bin/python -m pip install -q torch==2.13.0
 	.venv-bench/bin/python -m pip install -q argostranslate==$(ARGOS_VERSION)
 	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/long_docs.py
+
+# Long documents only: summary time at 300 / 3,000 / 30,000 sentences, a ~10 MB document through
+# `pipeline run`, SIGTERM-to-exit (bench/long_docs.py; `--summarize-only` for the first part).
+bench-long: $(BIN)/pipeline
+	$(BIN)/python bench/long_docs.py
 
 # Times the translate stage under several thread and batch-size settings (how the defaults were chosen).
 bench-sweep: $(BIN)/pipeline

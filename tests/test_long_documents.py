@@ -79,3 +79,37 @@ def test_a_document_over_its_time_budget_fails_with_the_key_to_raise_and_the_oth
     assert records["zz-long"]["error"].endswith("took longer than 4 s; raise limits.document_seconds")
     assert "zz-long.md" in records["zz-long"]["error"]
     assert {p.name for p in out.glob("*.json")} == {f"{doc.stem}.json" for doc in SMALL} | {MANIFEST_NAME}
+
+
+def test_on_a_terminal_the_progress_bar_follows_the_sentences_of_one_document(tmp_path, packages):
+    import os
+    import pty
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    words = sorted({w for de, _ in demo_pairs() for w in re.findall(r"\w+", de)})
+    rng = random.Random(0)
+    lines = [" ".join(rng.choice(words) for _ in range(10)) + "." for _ in range(300)]
+    paragraphs = [" ".join(lines[i : i + 5]) for i in range(0, len(lines), 5)]
+    (folder / "one.md").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    terminal, child_side = pty.openpty()
+    process = subprocess.Popen(
+        command("run", folder, "--out", tmp_path / "out", "--no-cache"),
+        env=environment(packages),
+        stdin=child_side,
+        stdout=child_side,
+        stderr=child_side,
+    )
+    os.close(child_side)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 1 << 16)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert process.wait(timeout=120) == 0
+    # rich draws the bar several times a second: the sentence bar showed while the document was translated
+    assert b"sentences" in shown and b"documents" in shown
