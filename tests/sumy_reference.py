@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 
+from pipeline.scoring import _language_tools  # the same stemmer and stop words (sumy lower-cases them)
 from pipeline.split import split_words
 
-ALGORITHMS = ("lexrank", "lsa", "textrank", "luhn", "lead")
+SCORED = ("lexrank", "lsa", "textrank", "luhn")  # "lead" (by position) did not change
 
 
 class _Tokenizer:
@@ -25,28 +25,6 @@ class _Tokenizer:
     @staticmethod
     def to_sentences(text: str) -> list[str]:
         raise NotImplementedError("sentences arrive pre-split; sumy must not re-split them")
-
-
-# pycountry calls Greek "Modern Greek (1453-)", which sumy does not recognise
-_LANGUAGE_OVERRIDES = {"el": "greek"}
-
-
-@lru_cache
-def _language_tools(lang: str) -> tuple[Callable[[str], str], frozenset[str]]:
-    """(stemmer, stop words) for an ISO code or language name; unknown parts fall back to none."""
-    from sumy.nlp.stemmers import Stemmer, null_stemmer
-    from sumy.utils import get_stop_words, normalize_language
-
-    language = _LANGUAGE_OVERRIDES.get(lang.lower()) or normalize_language(lang)
-    try:
-        stemmer = Stemmer(language)
-    except LookupError:
-        stemmer = null_stemmer  # lower-cases only
-    try:
-        stop_words = get_stop_words(language)
-    except LookupError:
-        stop_words = frozenset()
-    return stemmer, stop_words
 
 
 # Each scorer returns one rating per document sentence, by position. sumy's own __call__ keys ratings by
@@ -103,12 +81,7 @@ def _summarizer(algorithm: str) -> tuple[type, Callable]:
 
 
 def reference_scores(texts: Sequence[str], lang: str, algorithm: str) -> list[float]:
-    if algorithm not in ALGORITHMS:
-        raise ValueError(f"unknown summary algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}")
-    if not texts:
-        return []
-    if algorithm == "lead":
-        return [(len(texts) - i) / len(texts) for i in range(len(texts))]
+    """sumy's scores of a scored algorithm (lexrank, lsa, textrank, luhn) for non-empty `texts`."""
     from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 
     summarizer_class, scorer = _summarizer(algorithm)
