@@ -316,17 +316,24 @@ class _Batch:
         def translate(docs: list[_Work], budget: Budget) -> None:
             started = time.perf_counter()
             source_lang = self.config.language.source
-            translate_documents([w.doc for w in docs], self.translator, source_lang, budget, self.on_progress)
-            total = sum(len(w.doc.sentences()) for w in docs) or 1
-            for w in docs:
-                w.seconds += (time.perf_counter() - started) * len(w.doc.sentences()) / total
+            try:
+                translate_documents(
+                    [w.doc for w in docs], self.translator, source_lang, budget, self.on_progress
+                )
+            finally:
+                total = sum(len(w.doc.sentences()) for w in docs) or 1
+                for w in docs:
+                    w.seconds += (time.perf_counter() - started) * len(w.doc.sentences()) / total
 
         if not items:
             return []
         try:
             translate(items, self.budget(items[0].seconds if len(items) == 1 else 0.0))
             return items
-        except Exception:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001
+            if len(items) == 1:
+                self.fail(items[0].source, items[0].sha256, exc, items[0].seconds)
+                return []
             survivors = []
             for item in items:
                 try:

@@ -83,6 +83,7 @@ class Translator:
 
         `budget` is checked after every batch; `progress(done, total)` counts distinct sentences.
         """
+        budget.check()
         unique = [s for s in dict.fromkeys(sentences) if s.strip()]
         done = self.cache.get_many(self.cache_key, unique) if self.cache else {}
         todo = [s for s in unique if s not in done]
