@@ -48,6 +48,10 @@ DOCUMENTS_PER_BATCH = 32
 # and written, so the small documents never wait for it (and it is sliced: pipeline.translate). About
 # four times the sentences of a whole group of the bench corpus's documents (~15 sentences each).
 GROUP_SENTENCES = 2_000
+# Files larger than this are read only once the rest of their group is written, so the small documents
+# do not wait for a long one's reading either (a few seconds per MB). About GROUP_SENTENCES sentences of
+# the bench corpus (~70 bytes each); only the order depends on it.
+LONG_FILE_BYTES = 150_000
 RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}
 LOCK_NAME = ".pipeline.lock"
 
@@ -182,6 +186,13 @@ def config_fingerprint(config: Config) -> str:
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the reader reports the problem
+
+
 def _file_sha256(path: Path) -> str | None:
     try:
         digest = hashlib.sha256()
@@ -264,21 +275,29 @@ class _Batch:
 
     def process(self, group: list[tuple[Source, str | None]]) -> None:
         """Prepare the group's documents, translate the ordinary ones together and finish them, then
-        each long one on its own. Every document works against its own time budget."""
-        prepared: list[_Work] = []
-        for source, sha256 in group:
-            started = time.perf_counter()
-            try:
-                doc = prepare(source.path, self.detector, self.config, self.budget())
-                prepared.append(_Work(source, sha256, doc, time.perf_counter() - started))
-            except Exception as exc:  # noqa: BLE001 — one document's failure is recorded, the batch goes on
-                self.fail(source, sha256, exc, time.perf_counter() - started)
+        each long one (and each large file) on its own. Every document works against its own budget."""
+        large = [item for item in group if _file_size(item[0].path) > LONG_FILE_BYTES]
+        prepared = [w for w in map(self._prepare, [item for item in group if item not in large]) if w]
         ordinary = [w for w in prepared if len(w.doc.sentences()) <= GROUP_SENTENCES]
         self._finish(self._translate(ordinary))
         for work in prepared:
             if len(work.doc.sentences()) > GROUP_SENTENCES:
                 self._finish(self._translate([work]))
+        for item in large:
+            if work := self._prepare(item):
+                self._finish(self._translate([work]))
         self.manifest.save()
+
+    def _prepare(self, item: tuple[Source, str | None]) -> _Work | None:
+        """Read, detect and split one document; None (and recorded as failed) if that fails."""
+        source, sha256 = item
+        started = time.perf_counter()
+        try:
+            doc = prepare(source.path, self.detector, self.config, self.budget())
+            return _Work(source, sha256, doc, time.perf_counter() - started)
+        except Exception as exc:  # noqa: BLE001 — one document's failure is recorded, the batch goes on
+            self.fail(source, sha256, exc, time.perf_counter() - started)
+            return None
 
     def _finish(self, translated: list[_Work]) -> None:
         """Summarize and write the translated documents, recording each."""

@@ -33,8 +33,9 @@ MAX_INPUT_TOKENS = 200
 # minute or more of the argos-sized model on 2 cores (bench/README.md) and a few MB of tokens.
 SLICE_SENTENCES = 1_000
 # Batches queued in CTranslate2 at a time, per worker: one running and one waiting keeps every worker
-# busy (bench-sweep saw no gain from more), and bounds what must finish after a stop to about two batches
-# per worker (a 256-token batch took 1–2 s on one core here; re-check with `make bench-sweep`).
+# busy, and what must finish after a stop is then about two batches per worker (a 256-token batch is
+# ~10 sentences, 1–2 s on one core at the README's speeds). Re-check the cost with `make bench`:
+# pipeline_vs_ct2 compares with CTranslate2 given every batch at once.
 BATCHES_IN_FLIGHT_PER_WORKER = 2
 _WORD_START = "▁"  # SentencePiece marks the first piece of a word with U+2581
 _Piece = tuple[int, int, list[str]]

@@ -33,7 +33,7 @@ def inbox(root, sentences: int):
     return root
 
 
-def test_sigterm_while_a_long_document_is_summarized_stops_within_seconds_and_resumes(tmp_path, packages):
+def test_sigterm_while_a_long_document_is_worked_on_stops_within_seconds_and_resumes(tmp_path, packages):
     folder, out = inbox(tmp_path / "in", 20_000), tmp_path / "out"
     process = subprocess.Popen(
         command("run", folder, "--out", out, "--log-json"),
@@ -42,8 +42,9 @@ def test_sigterm_while_a_long_document_is_summarized_stops_within_seconds_and_re
         stderr=subprocess.PIPE,
         text=True,
     )
-    # The small documents are finished first; once they are logged the long one is being summarized
-    # (it has nothing to translate): a summary of 20,000 sentences takes seconds.
+    # The small documents are finished first; once they are logged the long one is being read, split
+    # and summarized (it has nothing to translate), which takes seconds. (tests/test_summarize.py stops
+    # a long summary itself.)
     records = [json.loads(process.stdout.readline()) for _ in SMALL]
     process.send_signal(signal.SIGTERM)
     signalled = time.monotonic()
