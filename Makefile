@@ -57,7 +57,7 @@ bench: $(BIN)/pipeline
 	$(BIN)/python bench/long_docs.py
 
 # Long documents only: summary time at 300 / 3,000 / 30,000 sentences, a ~10 MB document through
-# `pipeline run`, SIGTERM-to-exit (bench/long_docs.py; `--summarize-only` for the first part).
+# `pipeline run`, SIGTERM-to-exit (bench/long_docs.py; `--parts summarize` for the first part).
 bench-long: $(BIN)/pipeline
 	$(BIN)/python bench/long_docs.py
 

@@ -1,8 +1,9 @@
 """`make bench` (part 2): long documents. Summary time and memory at 300 / 3,000 / 30,000 sentences, one
 ~10 MB document of distinct sentences through `pipeline run` next to small ones, and SIGTERM-to-exit.
 
-    .venv/bin/python bench/long_docs.py                    # everything (~15 min on 2 cores)
-    .venv/bin/python bench/long_docs.py --summarize-only   # the summary scaling only (~1–2 min)
+    .venv/bin/python bench/long_docs.py                      # everything (~25 min on 2 cores)
+    .venv/bin/python bench/long_docs.py --parts summarize    # the summary scaling only (~2–5 min)
+    .venv/bin/python bench/long_docs.py --parts sigterm --sigterm-after 120
 
 Writes bench/long_docs.json. Sentences come from ../shared/bench/de-sentences.txt, made distinct
 (bench/corpus.py `distinct_sentences`); the run uses the benchmark package (argos-sized, slow to
@@ -32,11 +33,12 @@ SIZES = (300, 3_000, 30_000)
 ALGORITHMS = ("lexrank", "lsa", "textrank", "luhn", "lead")
 MAX_BYTES = 10_000_000  # input.max_bytes: the document is made just under it
 SMALL_DOCUMENTS = 20
+PARTS = ("summarize", "run", "sigterm")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--summarize-only", action="store_true", help="only the summary scaling")
+    parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated, of {','.join(PARTS)}")
     parser.add_argument("--child", nargs=2, metavar=("SENTENCES", "ALGORITHM"), help=argparse.SUPPRESS)
     parser.add_argument(
         "--sigterm-after",
@@ -51,9 +53,12 @@ def main() -> None:
     results: dict = {"machine": run_bench.machine() | {"loadavg_before": os.getloadavg()}, "complete": False}
     with run_bench.bench_session() as tmp:
         try:
-            results["summarize"] = measure_summaries()
-            if not args.summarize_only:
+            parts = args.parts.split(",")
+            if "summarize" in parts:
+                results["summarize"] = measure_summaries()
+            if "run" in parts:
                 results["run"] = measure_long_run(tmp)
+            if "sigterm" in parts:
                 results["sigterm"] = measure_sigterm(tmp, args.sigterm_after)
             results["complete"] = True
         finally:
