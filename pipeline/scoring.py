@@ -53,9 +53,9 @@ def _language_tools(lang: str) -> tuple[Callable[[str], str], frozenset[str]]:
 
 @dataclass
 class _Words:
-    """The sentences as sumy's summarizers see them: lower-cased words, their stems, the content stems."""
+    """The sentences as sumy's summarizers see them: the stems of their (lower-cased) words, and of those
+    that are not stop words."""
 
-    words: list[list[str]]  # lower-cased, every word
     stems: list[list[str]]  # the stem of every word
     content: list[list[str]]  # stems of the words that are not stop words
 
@@ -63,7 +63,7 @@ class _Words:
     def of(cls, texts: Sequence[str], lang: str, budget: Budget) -> _Words:
         stemmer, stop_words = _language_tools(lang)
         stems: dict[str, str] = {}  # each distinct word stemmed once
-        result = cls([], [], [])
+        result = cls([], [])
         for i, text in enumerate(texts):
             if i % CHECK_EVERY == 0:
                 budget.check()
@@ -71,7 +71,6 @@ class _Words:
             for word in words:
                 if word not in stems:
                     stems[word] = stemmer(word)
-            result.words.append(words)
             result.stems.append([stems[word] for word in words])
             result.content.append([stems[word] for word in words if word not in stop_words])
         return result
