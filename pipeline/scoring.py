@@ -22,10 +22,13 @@ from pipeline.split import split_words
 # The graph-based algorithms (lexrank, textrank) compare every sentence with every other: a document of
 # more sentences than this is scored in consecutive sections of at most this many, each section's scores
 # scaled by its size so that sections compare. Every ordinary document is one section, scored exactly as
-# sumy 0.13 scores it (tests/test_summarize_reference.py). At 1,000 a section took about 0.1 s here and
-# 30,000 sentences 3 s; re-check with `.venv/bin/python bench/summarize_scaling.py`.
+# sumy 0.13 scores it (tests/test_summarize_reference.py). With 1,000, LexRank on 3,000 / 30,000 bench
+# sentences took 0.4–0.6 / 4–7 s on a loaded 2-core machine (README, Speed), about linear; sections of
+# 10× more would cost about 10× more per sentence. Re-check: `.venv/bin/python bench/long_docs.py
+# --parts summarize`.
 SECTION_SENTENCES = 1_000
-# How often (in sentences) the word-level loops ask the budget whether to stop.
+# How often (in sentences) the word-level loops ask the budget whether to stop: 1,000 sentences are about
+# 0.1 s of tokenizing and stemming on the loaded machine above, far inside the 5 s a stop may take.
 CHECK_EVERY = 1_000
 
 
