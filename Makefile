@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGOS_VERSION := 1.11.0
 
-.PHONY: translate test demo lint bench bench-parity bench-venv bench-sweep fixture clean browser screenshots
+.PHONY: translate test demo lint bench bench-long bench-parity bench-venv bench-sweep fixture clean browser screenshots
 
 $(BIN)/pipeline: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -59,6 +59,7 @@ lint: $(BIN)/pipeline
 bench: bench-venv
 	$(BIN)/python bench/run_bench.py
 	$(BIN)/python bench/parity.py
+	$(BIN)/python bench/long_docs.py
 
 bench-venv: $(BIN)/pipeline
 	test -x .venv-bench/bin/python || $(PY) -m venv .venv-bench
@@ -69,6 +70,11 @@ bench-venv: $(BIN)/pipeline
 # for the same sentences and packages. Also run by `make bench`.
 bench-parity: bench-venv
 	$(BIN)/python bench/parity.py
+
+# Long documents only: summary time at 300 / 3,000 / 30,000 sentences, a ~10 MB document through
+# `pipeline run`, SIGTERM-to-exit (bench/long_docs.py; `--parts summarize` for the first part).
+bench-long: $(BIN)/pipeline
+	$(BIN)/python bench/long_docs.py
 
 # Times the translate stage under several thread and batch-size settings (how the defaults were chosen).
 bench-sweep: $(BIN)/pipeline

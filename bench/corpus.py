@@ -125,3 +125,24 @@ def _publish(out: Path, docs: list[list[str]], subdir: str = "", meta: str | Non
     if meta is not None:
         (tmp / "corpus.json").write_text(meta, encoding="utf-8")
     tmp.rename(out)
+
+
+def distinct_sentences(count: int, seed: int = 3) -> list[str]:
+    """`count` distinct German sentences: the pool's own, then new ones made of the first half of one pool
+    sentence and the second half of another (the pool alone has about 10,000), seeded."""
+    pool = sentence_pool(seed)
+    halves = [s[:-1].split() for s in pool]
+    sentences = dict.fromkeys(pool[:count])
+    rng = random.Random(seed)
+    while len(sentences) < count:
+        first, second = rng.choice(halves), rng.choice(halves)
+        words = first[: len(first) // 2] + second[len(second) // 2 :]
+        sentences[" ".join(words) + "."] = None
+    return list(sentences)
+
+
+def long_document(path: Path, sentences: list[str], per_paragraph: int = 5) -> Path:
+    """One Markdown document of these sentences, `per_paragraph` to a paragraph."""
+    paragraphs = [" ".join(sentences[i : i + per_paragraph]) for i in range(0, len(sentences), per_paragraph)]
+    path.write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return path

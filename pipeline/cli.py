@@ -130,8 +130,9 @@ def run(
     5 output directory cannot be written (disk full, read-only, no permission), 130/143 stopped by
     SIGINT/SIGTERM.
     """
+    from pipeline.budget import Interrupted
     from pipeline.reader import InputError
-    from pipeline.run import Interrupted, LockedError
+    from pipeline.run import LockedError
     from pipeline.run import run as run_pipeline
 
     with _errors():
@@ -153,6 +154,7 @@ def run(
                     out,
                     cfg,
                     on_document=progress.document,
+                    on_progress=progress.sentences,
                     force=force,
                     prune=prune,
                     wait=wait,
@@ -186,7 +188,9 @@ class _Progress:
             from rich.progress import Progress
 
             self.bar = Progress(transient=True)
-            self.task = self.bar.add_task("translating", total=None)
+            self.task = self.bar.add_task("documents", total=None)
+            # the sentences of the translation under way: a long document moves this bar too
+            self.sentence_task = self.bar.add_task("sentences", total=None, visible=False)
 
     def __enter__(self):
         if self.bar:
@@ -196,6 +200,10 @@ class _Progress:
     def __exit__(self, *exc_info):
         if self.bar:
             self.bar.stop()
+
+    def sentences(self, done: int, total: int) -> None:
+        if self.bar:
+            self.bar.update(self.sentence_task, completed=done, total=total, visible=total > 0)
 
     def document(self, result) -> None:
         if self.log_json:

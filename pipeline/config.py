@@ -58,12 +58,18 @@ class OutputConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    document_seconds: float  # one document's whole processing; past it the document is failed
+
+
+@dataclass(frozen=True)
 class Config:
     input: InputConfig
     language: LanguageConfig
     translate: TranslateConfig
     summary: SummaryConfig
     output: OutputConfig
+    limits: LimitsConfig
     path: Path
 
 
@@ -73,6 +79,7 @@ _SECTIONS = {
     "translate": TranslateConfig,
     "summary": SummaryConfig,
     "output": OutputConfig,
+    "limits": LimitsConfig,
 }
 
 
@@ -136,6 +143,8 @@ def _validate(path: Path, config: Config) -> None:
         raise ConfigError(f"{path}: language.candidates must include {lang.source} and {lang.target}")
     if config.input.max_bytes < 1:
         raise ConfigError(f"{path}: input.max_bytes must be at least 1")
+    if config.limits.document_seconds <= 0:
+        raise ConfigError(f"{path}: limits.document_seconds must be > 0")
     t = config.translate
     for key in ("beam_size", "max_batch_tokens", "num_hypotheses"):
         if getattr(t, key) < 1:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
+from pipeline.budget import UNLIMITED, Budget
 from pipeline.document import Document, Paragraph
 from pipeline.readers.text import CREDIT
 from pipeline.split import split_words
@@ -100,13 +101,15 @@ class LanguageDetector:
         return prior_map
 
 
-def detect_document(doc: Document, detector: LanguageDetector) -> None:
+def detect_document(doc: Document, detector: LanguageDetector, budget: Budget = UNLIMITED) -> None:
     """Each paragraph's language, and the document's: the language of most of its longer text.
 
-    Short paragraphs (headings, credits, one-liners) lean on the document language.
+    Short paragraphs (headings, credits, one-liners) lean on the document language. `budget` is checked
+    before each paragraph.
     """
     long = [p for p in doc.paragraphs if not _is_short(p.text, p.kind)]
     for paragraph in long:
+        budget.check()
         _assign(paragraph, paragraph_language(paragraph.text, paragraph.kind, None, detector))
     weight: Counter[str] = Counter()
     for paragraph in long:
@@ -119,6 +122,7 @@ def detect_document(doc: Document, detector: LanguageDetector) -> None:
         _assign(doc, detector.detect("\n".join(p.text for p in doc.paragraphs)))
     for paragraph in doc.paragraphs:
         if _is_short(paragraph.text, paragraph.kind):
+            budget.check()
             _assign(paragraph, paragraph_language(paragraph.text, paragraph.kind, doc.lang, detector))
         elif paragraph.lang is None:
             paragraph.lang, paragraph.lang_confidence = doc.lang, 0.0

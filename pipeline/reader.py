@@ -14,6 +14,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline.budget import UNLIMITED, Budget
 from pipeline.document import Document, Paragraph
 from pipeline.readers import READERS, SUPPORTED_SUFFIXES
 from pipeline.readers.base import Block, FormatError
@@ -30,10 +31,13 @@ class InputError(Exception):
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
-def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, budget: Budget = UNLIMITED) -> Document:
     """Read a file of a supported type (``pipeline.readers``) of at most ``max_bytes`` bytes: its
-    paragraphs, and what the reader of its format found out about it (metadata, notes)."""
-    data = _read_bytes(path, max_bytes)
+    paragraphs, and what the reader of its format found out about it (metadata, notes).
+
+    `budget` is checked between the megabytes read.
+    """
+    data = _read_bytes(path, max_bytes, budget)
     if not data:
         raise InputError(f"{path}: the file is empty")
     try:
@@ -52,7 +56,7 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     )
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
+def _read_bytes(path: Path, max_bytes: int, budget: Budget) -> bytes:
     """The file's bytes, once the opened file is known to be a regular file of a supported type and size.
 
     Checking the opened file (fstat) rather than the name leaves no gap in which it could be swapped.
@@ -78,6 +82,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
             data = bytearray()
             while chunk := os.read(fd, min(1 << 20, max_bytes + 1 - len(data))):
                 data += chunk
+                budget.check()
         finally:
             os.close(fd)
     except OSError as exc:

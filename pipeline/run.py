@@ -5,7 +5,9 @@ groups so translation batches the sentences of many documents at once while memo
 
 Made for cron and systemd timers over folders other people fill: one run at a time per output
 directory (a file lock), unchanged inputs skipped (the manifest), every file written atomically, a bad
-document recorded while the others go on, and SIGINT/SIGTERM honoured after the current document.
+document recorded while the others go on, a document that runs out of time (limits.document_seconds)
+failed while the others go on, and SIGINT/SIGTERM honoured within seconds at any stage (a `Budget` is
+checked in every long loop).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pipeline.budget import UNLIMITED, Budget, OverBudget, StopFlag
 from pipeline.config import Config
 from pipeline.detect import LanguageDetector, detect_document
 from pipeline.document import Document
@@ -49,20 +52,20 @@ from pipeline.split import split_document
 from pipeline.summarize import Length, summarize_document
 
 DOCUMENTS_PER_BATCH = 32
+# A document of more sentences than this is translated on its own, after the rest of its group is done
+# and written, so the small documents never wait for it (and it is sliced: pipeline.translate). About
+# four times the sentences of a whole group of the bench corpus's documents (~15 sentences each).
+GROUP_SENTENCES = 2_000
+# Files larger than this are read only once the rest of their group is written, so the small documents
+# do not wait for a long one's reading either (a few seconds per MB). About GROUP_SENTENCES sentences of
+# the bench corpus (~70 bytes each); only the order depends on it.
+LONG_FILE_BYTES = 150_000
 RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}
 LOCK_NAME = ".pipeline.lock"
 
 
 class LockedError(Exception):
     """Another run holds the output directory."""
-
-
-class Interrupted(Exception):
-    """SIGINT or SIGTERM arrived; the run stopped cleanly after the current document."""
-
-    def __init__(self, signum: int):
-        super().__init__(f"stopped by {signal.Signals(signum).name} after the current document")
-        self.signum = signum
 
 
 @dataclass
@@ -101,6 +104,16 @@ class RunReport:
 class Source:
     path: Path
     name: str  # output file stem, unique within the run
+
+
+@dataclass(eq=False)
+class _Work:
+    """A prepared document on its way through the batch, and the seconds spent on it so far."""
+
+    source: Source
+    sha256: str | None
+    doc: Document
+    seconds: float
 
 
 def load_translator(config: Config):
@@ -157,29 +170,36 @@ def safe_name(text: str) -> str:
     return text[:120]
 
 
-def prepare(path: Path, detector: LanguageDetector, config: Config) -> Document:
+def prepare(path: Path, detector: LanguageDetector, config: Config, budget: Budget = UNLIMITED) -> Document:
     """Read, detect and split one document; refuse languages the pipeline cannot handle."""
-    doc = read_document(path, max_bytes=config.input.max_bytes)
+    doc = read_document(path, max_bytes=config.input.max_bytes, budget=budget)
     doc.target_lang = config.language.target
-    detect_document(doc, detector)
+    detect_document(doc, detector, budget)
     if doc.lang not in (config.language.source, config.language.target):
         raise InputError(
             f"{path}: document language is {doc.lang or 'unknown'}; this pipeline handles "
             f"{config.language.source} (translated) and {config.language.target} (summarized)"
         )
-    split_document(doc)
+    split_document(doc, budget)
     return doc
 
 
 def config_fingerprint(config: Config) -> str:
     """What the briefings depend on; threads, cache and input limits do not change a briefing."""
     relevant = asdict(config)
-    for key in ("path", "input"):
+    for key in ("path", "input", "limits"):
         relevant.pop(key)
     for key in ("inter_threads", "intra_threads", "cache"):
         relevant["translate"].pop(key)
     relevant["review"] = REVIEW_VERSION
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the reader reports the problem
 
 
 def _file_sha256(path: Path) -> str | None:
@@ -199,6 +219,7 @@ def run(
     config: Config,
     translator=None,
     on_document: Callable[[DocumentResult], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
     force: bool = False,
     prune: bool = False,
     wait: bool = False,
@@ -209,6 +230,7 @@ def run(
     any work, LockedError when another run holds `out_dir`, Interrupted after SIGINT/SIGTERM, and
     OutputError when `out_dir` cannot be written (a full disk stops the run at once; the manifest then
     lists only complete briefings, and the next run picks up where this one stopped).
+    `on_progress(done, total)` follows the sentences of the translation under way.
     """
     translator = translator or load_translator(config)
     sources = collect_sources(inputs)
@@ -217,7 +239,9 @@ def run(
         with output_errors(out_dir):
             for leftover in out_dir.glob(".*.tmp"):  # from a run that was killed mid-write
                 leftover.unlink(missing_ok=True)
-        batch = _Batch(out_dir, config, translator, Manifest(out_dir), RunReport(out_dir), on_document, stop)
+        batch = _Batch(
+            out_dir, config, translator, Manifest(out_dir), RunReport(out_dir), on_document, on_progress, stop
+        )
         todo = []
         for source in sources:
             sha256 = _file_sha256(source.path)
@@ -250,7 +274,8 @@ class _Batch:
     manifest: Manifest
     report: RunReport
     on_document: Callable[[DocumentResult], None] | None
-    stop: _StopFlag
+    on_progress: Callable[[int, int], None] | None
+    stop: StopFlag
 
     def __post_init__(self):
         self.fingerprint = (
@@ -272,68 +297,107 @@ class _Batch:
         )
 
     def process(self, group: list[tuple[Source, str | None]]) -> None:
-        prepared: list[tuple[Source, str | None, Document, float]] = []
-        for source, sha256 in group:
-            started = time.perf_counter()
-            try:
-                doc = prepare(source.path, self.detector, self.config)
-                prepared.append((source, sha256, doc, time.perf_counter() - started))
-            except Exception as exc:  # noqa: BLE001 — one document's failure is recorded, the batch goes on
-                self.fail(source, sha256, exc, time.perf_counter() - started)
+        """Prepare the group's documents, translate the ordinary ones together and finish them, then
+        each long one (and each large file) on its own. Every document works against its own budget."""
+        large = [item for item in group if _file_size(item[0].path) > LONG_FILE_BYTES]
+        prepared = [w for w in map(self._prepare, [item for item in group if item not in large]) if w]
+        ordinary = [w for w in prepared if len(w.doc.sentences()) <= GROUP_SENTENCES]
+        self._finish(self._translate(ordinary))
+        for work in prepared:
+            if len(work.doc.sentences()) > GROUP_SENTENCES:
+                self._finish(self._translate([work]))
+        for item in large:
+            if work := self._prepare(item):
+                self._finish(self._translate([work]))
+        self.manifest.save()
+
+    def _prepare(self, item: tuple[Source, str | None]) -> _Work | None:
+        """Read, detect and split one document; None (and recorded as failed) if that fails."""
+        source, sha256 = item
         started = time.perf_counter()
-        prepared = self._translate(prepared)
-        translate_seconds = time.perf_counter() - started
-        total_sentences = sum(len(doc.sentences()) for _, _, doc, _ in prepared) or 1
-        for source, sha256, doc, seconds in prepared:
-            if self.stop.is_set():
-                raise Interrupted(self.stop.signum)
+        try:
+            doc = prepare(source.path, self.detector, self.config, self.budget())
+            return _Work(source, sha256, doc, time.perf_counter() - started)
+        except Exception as exc:  # noqa: BLE001 — one document's failure is recorded, the batch goes on
+            self.fail(source, sha256, exc, time.perf_counter() - started)
+            return None
+
+    def _finish(self, translated: list[_Work]) -> None:
+        """Summarize and write the translated documents, recording each."""
+        for work in translated:
             started = time.perf_counter()
-            sentences = len(doc.sentences())
+            sentences = len(work.doc.sentences())
             try:
-                review_document(doc)
-                summarize_document(doc, self.config.summary.algorithm, self.length, self.config.summary.mode)
-                outputs = write_briefing(doc, self.out_dir, source.name, self.config.output.formats)
+                budget = self.budget(work.seconds)
+                budget.check()
+                review_document(work.doc, budget)
+                summary = self.config.summary
+                summarize_document(work.doc, summary.algorithm, self.length, summary.mode, budget)
+                outputs = write_briefing(work.doc, self.out_dir, work.source.name, self.config.output.formats)
             except OutputError:
                 raise  # not this document's fault: the next one would fail the same way
             except Exception as exc:  # noqa: BLE001
-                self.fail(source, sha256, exc, seconds)
+                self.fail(work.source, work.sha256, exc, work.seconds + time.perf_counter() - started)
                 continue
-            self.manifest.entries[source.name] = Entry(
-                str(source.path),
-                sha256 or doc.sha256,
+            self.manifest.entries[work.source.name] = Entry(
+                str(work.source.path),
+                work.sha256 or work.doc.sha256,
                 *self.fingerprint,
                 "ok",
                 tuple(outputs),
-                title=document_title(doc),
-                lang=doc.lang,
-                paragraphs=len(doc.paragraphs),
-                flags=sum(len(t.flags) for t in doc.target_sentences()),
+                title=document_title(work.doc),
+                lang=work.doc.lang,
+                paragraphs=len(work.doc.paragraphs),
+                flags=sum(len(t.flags) for t in work.doc.target_sentences()),
             )
-            seconds += translate_seconds * sentences / total_sentences + time.perf_counter() - started
-            self.record(DocumentResult(source.path, source.name, "ok", None, seconds, sentences))
-        self.manifest.save()
+            seconds = work.seconds + time.perf_counter() - started
+            self.record(DocumentResult(work.source.path, work.source.name, "ok", None, seconds, sentences))
 
-    def _translate(self, prepared):
-        """All documents of the group in one batch; if that fails, one by one to isolate the culprit."""
+    def _translate(self, items: list[_Work]) -> list[_Work]:
+        """The documents translated in one batch (one document: against what is left of its budget,
+        several: against a whole one); if that fails, one by one to isolate the culprit. Adds each one's
+        share of the time."""
         from pipeline.translate import translate_documents
 
-        source_lang = self.config.language.source
+        def translate(docs: list[_Work], budget: Budget) -> None:
+            started = time.perf_counter()
+            source_lang = self.config.language.source
+            try:
+                translate_documents(
+                    [w.doc for w in docs], self.translator, source_lang, budget, self.on_progress
+                )
+            finally:
+                total = sum(len(w.doc.sentences()) for w in docs) or 1
+                for w in docs:
+                    w.seconds += (time.perf_counter() - started) * len(w.doc.sentences()) / total
+
+        if not items:
+            return []
         try:
-            translate_documents([doc for _, _, doc, _ in prepared], self.translator, source_lang)
-            return prepared
-        except Exception:  # noqa: BLE001
+            translate(items, self.budget(items[0].seconds if len(items) == 1 else 0.0))
+            return items
+        except Exception as exc:  # noqa: BLE001
+            if len(items) == 1:
+                self.fail(items[0].source, items[0].sha256, exc, items[0].seconds)
+                return []
             survivors = []
-            for item in prepared:
+            for item in items:
                 try:
-                    translate_documents([item[2]], self.translator, source_lang)
+                    translate([item], self.budget(item.seconds))
                     survivors.append(item)
                 except Exception as exc:  # noqa: BLE001
-                    self.fail(item[0], item[1], exc, item[3])
+                    self.fail(item.source, item.sha256, exc, item.seconds)
             return survivors
+
+    def budget(self, spent: float = 0.0) -> Budget:
+        """The run's stop flag, and limits.document_seconds less the `spent` seconds of a document."""
+        return Budget(self.stop).for_document(self.config.limits.document_seconds, spent)
 
     def fail(self, source: Source, sha256: str | None, exc: Exception, seconds: float) -> None:
         if isinstance(exc, InputError):
             message = str(exc)
+        elif isinstance(exc, OverBudget):
+            message = f"{source.path}: {exc}"
         else:
             message = f"{source.path}: internal error: {type(exc).__name__}: {exc}"
         self.manifest.entries[source.name] = Entry(
@@ -406,21 +470,16 @@ def _locked(out_dir: Path, wait: bool) -> Iterator[None]:
         lock.release()
 
 
-class _StopFlag(threading.Event):
-    signum = signal.SIGINT
-
-
 @contextmanager
-def _stop_signals() -> Iterator[_StopFlag]:
-    """SIGINT/SIGTERM set a flag that the run checks between documents (main thread only)."""
-    stop = _StopFlag()
+def _stop_signals() -> Iterator[StopFlag]:
+    """SIGINT/SIGTERM set a flag that every long loop of the run checks (main thread only)."""
+    stop = StopFlag()
     if threading.current_thread() is not threading.main_thread():
         yield stop
         return
 
     def handler(signum, frame):
-        stop.signum = signum
-        stop.set()
+        stop.stop(signum)
 
     previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.budget import UNLIMITED, Budget
 from pipeline.document import Document, Sentence
 
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -197,9 +198,10 @@ def _is_starter(word: str, lang: str) -> bool:
 UNSPLIT_KINDS = ("heading", "caption", "table")
 
 
-def split_document(doc: Document) -> None:
+def split_document(doc: Document, budget: Budget = UNLIMITED) -> None:
     """Give every paragraph its sentences, with ids p<n>.s<k>, in the paragraph's language."""
     for paragraph in doc.paragraphs:
+        budget.check()
         lang = paragraph.lang or doc.lang or "de"
         texts = [paragraph.text] if paragraph.kind in UNSPLIT_KINDS else split_sentences(paragraph.text, lang)
         paragraph.sentences = [Sentence(id=f"{paragraph.id}.s{k}", text=t) for k, t in enumerate(texts, 1)]

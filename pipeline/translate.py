@@ -9,12 +9,14 @@ its source length.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.budget import UNLIMITED, Budget
 from pipeline.cache import TranslationCache, cache_key
 from pipeline.config import TranslateConfig
 from pipeline.document import Document, TargetSentence
@@ -28,6 +30,15 @@ if TYPE_CHECKING:
 # Longer inputs (a paragraph without punctuation) are translated in pieces of at most this many
 # tokens, cut at word starts, and joined: never truncated.
 MAX_INPUT_TOKENS = 200
+# Sentences are tokenized, translated and cached this many at a time, so memory stays flat however long
+# the input, and a run stopped midway keeps every finished slice in the cache. 1,000 sentences are a
+# minute or more of the argos-sized model on 2 cores (bench/README.md) and a few MB of tokens.
+SLICE_SENTENCES = 1_000
+# Batches queued in CTranslate2 at a time, per worker: one running and one waiting keeps every worker
+# busy, and what must finish after a stop is then about two batches per worker (a 256-token batch is
+# ~10 sentences, 1–2 s on one core at the README's speeds). Re-check the cost with `make bench`:
+# pipeline_vs_ct2 compares with CTranslate2 given every batch at once.
+BATCHES_IN_FLIGHT_PER_WORKER = 2
 _Piece = tuple[int, int, list[str]]
 
 
@@ -67,20 +78,38 @@ class Translator:
             intra_threads=self.settings.intra_threads,
         )
 
-    def translate(self, sentences: Sequence[str]) -> list[str]:
-        """Translate sentences; each distinct one once, cached ones not at all. Order is kept."""
+    def translate(
+        self,
+        sentences: Sequence[str],
+        budget: Budget = UNLIMITED,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[str]:
+        """Translate sentences; each distinct one once, cached ones not at all. Order is kept.
+
+        `budget` is checked after every batch; `progress(done, total)` counts distinct sentences.
+        """
+        budget.check()
         unique = [s for s in dict.fromkeys(sentences) if s.strip()]
         done = self.cache.get_many(self.cache_key, unique) if self.cache else {}
         todo = [s for s in unique if s not in done]
-        fresh = dict(zip(todo, self._translate_uncached(todo), strict=True))
-        if self.cache:
-            self.cache.put_many(self.cache_key, list(fresh.items()))
-        done.update(fresh)
+        report = progress or (lambda done, total: None)
+        report(len(unique) - len(todo), len(unique))
+        for start in range(0, len(todo), SLICE_SENTENCES):
+            part = todo[start : start + SLICE_SENTENCES]
+            offset = len(unique) - len(todo) + start
+            translated = self._translate_uncached(
+                part, budget, lambda n, offset=offset: report(offset + n, len(unique))
+            )
+            fresh = dict(zip(part, translated, strict=True))
+            if self.cache:
+                self.cache.put_many(self.cache_key, list(fresh.items()))
+            done.update(fresh)
         return [done.get(s, "") for s in sentences]
 
-    def _translate_uncached(self, texts: list[str]) -> list[str]:
-        if not texts:
-            return []
+    def _translate_uncached(
+        self, texts: list[str], budget: Budget, progress: Callable[[int], None]
+    ) -> list[str]:
+        """`progress(n)`: n of `texts` are done."""
         self.translated_count += len(texts)
         protected = [protect(text, self.tokenizer) for text in texts]
         # (input index, piece index, tokens): a long input comes back as several pieces.
@@ -90,14 +119,30 @@ class Translator:
             for k, chunk in enumerate(chunk_tokens(tokens, self.tokenizer.word_starts(tokens)))
         ]
         pieces.sort(key=lambda piece: len(piece[2]))
-        batches = list(self._batches(pieces))
-        # Every batch is queued at once (asynchronous): with inter_threads > 1 CTranslate2's workers each
-        # take the next batch, so they run side by side instead of one call at a time.
-        pending = [self._translate_async(batch) for batch in batches]
+        piece_counts = [0] * len(texts)
+        for i, _, _ in pieces:
+            piece_counts[i] += 1
+        # Batches are queued asynchronously, a few per worker: with inter_threads > 1 CTranslate2's workers
+        # each take the next batch, so they run side by side instead of one call at a time.
+        in_flight: deque = deque()
         outputs: list[dict[int, str]] = [{} for _ in texts]
-        for batch, results in zip(batches, pending, strict=True):
+        finished = 0
+
+        def collect() -> None:
+            nonlocal finished
+            batch, results = in_flight.popleft()
             for (i, k, _), result in zip(batch, results, strict=True):
                 outputs[i][k] = self._decode(result.result().hypotheses[0])
+                finished += len(outputs[i]) == piece_counts[i]
+            progress(finished)
+            budget.check()
+
+        for batch in self._batches(pieces):
+            in_flight.append((batch, self._translate_async(batch)))
+            if len(in_flight) >= BATCHES_IN_FLIGHT_PER_WORKER * workers(self.settings):
+                collect()
+        while in_flight:
+            collect()
         joined = [" ".join(parts[k] for k in sorted(parts)) for parts in outputs]
         return [p.restore(english) for p, english in zip(protected, joined, strict=True)]
 
@@ -158,14 +203,21 @@ def chunk_tokens(tokens: list[str], word_starts: list[bool]) -> list[list[str]]:
     return chunks + [current] if current else chunks
 
 
-def translate_documents(docs: Sequence[Document], translator: Translator, source_lang: str) -> None:
+def translate_documents(
+    docs: Sequence[Document],
+    translator: Translator,
+    source_lang: str,
+    budget: Budget = UNLIMITED,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     """Translate every source-language paragraph of these documents together.
 
-    Paragraphs in any other language are left untranslated (translation stays None).
+    Paragraphs in any other language are left untranslated (translation stays None). `budget` and
+    `progress` as in Translator.translate.
     """
     paragraphs = [p for doc in docs if doc.needs_translation for p in doc.paragraphs if p.lang == source_lang]
     sentences = [s for p in paragraphs for s in p.sentences]
-    english = iter(translator.translate([s.text for s in sentences]))
+    english = iter(translator.translate([s.text for s in sentences], budget, progress))
     for paragraph in paragraphs:
         paragraph.translation = [
             TargetSentence(id=f"{s.id}.en", source_id=s.id, text=next(english)) for s in paragraph.sentences

@@ -128,3 +128,32 @@ def test_output_cap_limits_length(installed_model, config, cap):
     )
     (de, en), *_ = demo_pairs()
     assert len(capped.translate([de])[0].split()) <= cap < len(en.split())
+
+
+def test_a_long_input_goes_in_slices_each_cached_and_a_stop_keeps_the_finished_ones(
+    tmp_path, installed_model, config, monkeypatch
+):
+    import signal
+
+    import pipeline.translate as translate
+    from pipeline.budget import Budget, Interrupted, StopFlag
+
+    monkeypatch.setattr(translate, "SLICE_SENTENCES", 5)
+    pairs = demo_pairs()
+    sources, expected = [de for de, _ in pairs], [en for _, en in pairs]
+    cache = TranslationCache(tmp_path / "cache.sqlite3")
+    stop = StopFlag()
+
+    def progress(done, total):
+        if done >= 7:  # in the second slice
+            stop.stop(signal.SIGTERM)
+
+    stopped = Translator(installed_model, config.translate, cache)
+    with pytest.raises(Interrupted):
+        stopped.translate(sources, Budget(stop), progress)
+    resumed = Translator(installed_model, config.translate, cache)
+    seen = []
+    assert resumed.translate(sources, progress=lambda done, total: seen.append((done, total))) == expected
+    # only the first slice was kept (the stop came during the second): the rest is translated now
+    assert resumed.translated_count == len(sources) - 5
+    assert seen[0] == (5, len(sources)) and seen[-1] == (len(sources), len(sources)) and seen == sorted(seen)

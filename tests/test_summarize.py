@@ -256,3 +256,20 @@ def test_unknown_mode_and_unsummarized_document():
     with pytest.raises(ValueError, match="independent, parallel"):
         summarize_document(bridge_document(), "lexrank", Length(sentences=3), mode="bilingual")
     assert summary_agreement(bridge_document()) is None
+
+
+@pytest.mark.parametrize("algorithm", SCORED)
+def test_a_stop_signal_interrupts_a_long_summary_midway(algorithm):
+    import random
+    import signal
+    import threading
+
+    from pipeline.budget import Budget, Interrupted, StopFlag
+
+    words = sorted({w for _, text in ENGLISH for w in text.lower().rstrip(".").split()})
+    rng = random.Random(0)
+    sentences = [(f"s{i}", " ".join(rng.choice(words) for _ in range(12)) + ".") for i in range(40_000)]
+    stop = StopFlag()
+    threading.Timer(0.3, stop.stop, args=(signal.SIGTERM,)).start()  # a summary of 40,000 takes seconds
+    with pytest.raises(Interrupted):
+        summarize(sentences, "en", algorithm, Length(sentences=3), Budget(stop))

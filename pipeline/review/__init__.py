@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from pipeline.budget import UNLIMITED, Budget
 from pipeline.document import Document, Flag
 from pipeline.review.length import length_flags
 from pipeline.review.names import name_flags
@@ -21,6 +22,8 @@ from pipeline.review.untranslated import untranslated_flags
 # Part of each briefing's fingerprint (pipeline.run): raise it when the detectors change what they flag,
 # so that the next run redoes the briefings (their translations come from the cache).
 REVIEW_VERSION = 1
+# About 0.7 ms a sentence pair (bench/review_eval.py): a check every 1,000 pairs is well under a second.
+REVIEW_CHECK_EVERY = 1_000
 Detector = Callable[[str, str], list[Flag]]
 MODEL_FREE: tuple[Detector, ...] = (number_flags, name_flags, length_flags, untranslated_flags)
 ALL: tuple[Detector, ...] = (*MODEL_FREE, repetition_flags)
@@ -30,13 +33,17 @@ def review_pair(german: str, english: str, detectors: Sequence[Detector] = ALL) 
     return [flag for detect in detectors for flag in detect(german, english)]
 
 
-def review_document(doc: Document) -> None:
-    """Flag each translated sentence of ``doc`` (or, for an aligned document, each link)."""
+def review_document(doc: Document, budget: Budget = UNLIMITED) -> None:
+    """Flag each translated sentence of ``doc`` (or, for an aligned document, each link).
+
+    `budget` is checked every REVIEW_CHECK_EVERY sentences (a long document takes minutes)."""
     if doc.links is not None:
         _review_aligned(doc)
         return
     german = {s.id: s.text for s in doc.sentences()}
-    for target in doc.target_sentences():
+    for n, target in enumerate(doc.target_sentences()):
+        if n % REVIEW_CHECK_EVERY == 0:
+            budget.check()
         if target.source_id in german:
             target.flags = review_pair(german[target.source_id], target.text)
 
