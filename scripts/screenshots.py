@@ -26,8 +26,9 @@ FIXTURE_MODEL = ROOT / "tests" / "fixtures" / "translate-de_en-demo.argosmodel"
 OUT = ROOT / "briefings-demo" / "screenshots"
 # name: (viewport width, height, mobile)
 SIZES = {"desktop": (1280, 900, False), "phone": (390, 844, True)}
-# The fixture model knows only the demo sentences; this one it gets wrong (issue 13).
-FLAGGED_SENTENCE = ("Der Stadtrat hat am Montag", "Der Stadtrat 😀 hat am Montag")
+# The fixture model knows only the demo sentences: with 130 for 100 it still writes 100 (a number flag).
+FLAGGED_DOCUMENT = Path("corpora", "demo", "de", "wetter.md")
+FLAGGED_SENTENCE = ("bis zu 100 Kilometer", "bis zu 130 Kilometer")
 
 
 def chromium(
@@ -93,20 +94,23 @@ def main() -> None:
         subprocess.run(
             [pipeline, "run", DOCUMENT, "--out", home / "out", "--quiet"], cwd=ROOT, env=env, check=True
         )
-        flagged = home / DOCUMENT  # the same relative path on the page
+        flagged = home / FLAGGED_DOCUMENT  # the same relative path on the page
         flagged.parent.mkdir(parents=True)
-        flagged.write_text((ROOT / DOCUMENT).read_text("utf-8").replace(*FLAGGED_SENTENCE), "utf-8")
+        flagged.write_text((ROOT / FLAGGED_DOCUMENT).read_text("utf-8").replace(*FLAGGED_SENTENCE), "utf-8")
         subprocess.run(
-            [pipeline, "run", DOCUMENT, "--out", home / "flagged", "--quiet"], cwd=home, env=env, check=True
+            [pipeline, "run", FLAGGED_DOCUMENT, "--out", home / "flagged", "--quiet"],
+            cwd=home,
+            env=env,
+            check=True,
         )
         OUT.mkdir(parents=True, exist_ok=True)
         driver = chromium(home / "profile")
         try:
-            for (prefix, out), (name, size) in itertools.product(
-                (("briefing", "out"), ("briefing-flagged", "flagged")), SIZES.items()
+            for (prefix, out, document), (name, size) in itertools.product(
+                (("briefing", "out", DOCUMENT), ("briefing-flagged", "flagged", FLAGGED_DOCUMENT)), SIZES.items()
             ):
                 set_viewport(driver, *size)
-                driver.get((home / out / f"{DOCUMENT.stem}.html").as_uri())
+                driver.get((home / out / f"{document.stem}.html").as_uri())
                 driver.execute_script("const flag = document.querySelector('.flag'); if (flag) flag.focus();")
                 path = OUT / f"{prefix}-{name}.png"
                 path.write_bytes(full_page_png(driver))

@@ -24,10 +24,10 @@ pytestmark = pytest.mark.browser
 DESKTOP = (1280, 900, False)  # viewport width, height, mobile
 PHONE = (390, 844, True)
 DEMO_NAMES = sorted(p.stem for p in (DEMO / "de").glob("*.md"))
-# The fixture model writes "202" for this 2024 (issue 13): a number flag. The second paragraph is a
-# demo sentence it translates right: no flag.
+# The fixture model knows "bis zu 100 Kilometer" and writes 100 for this 130: a number flag. The second
+# paragraph is a demo sentence it translates right: no flag.
 FLAGGED = (
-    "Der Stadtrat 😀 hat am Montag den Haushalt für das Jahr 2024 beschlossen.\n\n"
+    "Am Samstag erreichen die Böen bis zu 130 Kilometer pro Stunde.\n\n"
     "Erst in der nächsten Woche kommt die Sonne zurück.\n"
 )
 LONG_URL = "https://www.stadt.example/haushalt/2024/beschluss-des-stadtrates-vom-montag-mit-allen-anlagen.pdf"
@@ -236,7 +236,7 @@ def test_a_flag_shows_its_reason_on_hover_and_on_keyboard_focus(driver, briefing
     reason = marker.find_element(By.CSS_SELECTOR, ".why")
     assert not reason.is_displayed()
     hover(driver, marker)
-    assert reason.is_displayed() and reason.text == "number: 2024 — 202 in English"
+    assert reason.is_displayed() and reason.text == "number: 130 — 100 in English"
     hover(driver, driver.find_element(By.TAG_NAME, "h1"))
     assert not reason.is_displayed()
     focused = tab_to_sentence(driver, "flag")

@@ -395,4 +395,4 @@ def test_unreadable_file_is_refused(tmp_path: Path):
 
 
 def test_supported_suffixes():
-    assert set(SUPPORTED_SUFFIXES) == {".txt", ".md", ".html", ".htm", ".docx"}
+    assert set(SUPPORTED_SUFFIXES) == {".txt", ".md", ".html", ".htm", ".docx", ".pdf"}

@@ -221,7 +221,8 @@ def test_no_flag_fires_on_the_demo_corpus(demo_run):
 
 
 def test_a_run_flags_the_number_the_fixture_model_breaks(tmp_path, config, translator):
-    german = "Der Stadtrat 😀 hat am Montag den Haushalt für das Jahr 2024 beschlossen."
+    # the fixture model knows "bis zu 100 Kilometer" from the demo corpus and writes 100 for this 130
+    german = "Am Samstag erreichen die Böen bis zu 130 Kilometer pro Stunde."
     (tmp_path / "haushalt.txt").write_text(german + "\n", encoding="utf-8")
     out = tmp_path / "out"
     run([tmp_path / "haushalt.txt"], out, config, translator=translator)
@@ -229,10 +230,10 @@ def test_a_run_flags_the_number_the_fixture_model_breaks(tmp_path, config, trans
     jsonschema.validate(briefing, SCHEMA)
     sentence = briefing["paragraphs"][0]["target"]["sentences"][0]
     # the translation itself is left as the model wrote it
-    assert sentence["text"] == translator.translate([german])[0] and "2024" not in sentence["text"]
-    assert any(f["kind"] == "number" and f["source"] == "2024" for f in sentence["flags"])
+    assert sentence["text"] == translator.translate([german])[0] and "130" not in sentence["text"]
+    assert any(f["kind"] == "number" and f["source"] == "130" for f in sentence["flags"])
     markdown = (out / "haushalt.md").read_text("utf-8")
-    assert "⚑" in markdown and "## Review flags" in markdown and "number · 2024" in markdown
+    assert "⚑" in markdown and "## Review flags" in markdown and "number · 130" in markdown
     # the index counts the flags: | paragraphs | flags | error |
     assert f"| 1 | {len(sentence['flags'])} |  |" in (out / "index.md").read_text("utf-8")
     assert f'<td class="num flags">{len(sentence["flags"])}</td>' in (out / "index.html").read_text("utf-8")
