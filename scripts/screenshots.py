@@ -106,9 +106,8 @@ def main() -> None:
         OUT.mkdir(parents=True, exist_ok=True)
         driver = chromium(home / "profile")
         try:
-            for (prefix, out, document), (name, size) in itertools.product(
-                (("briefing", "out", DOCUMENT), ("briefing-flagged", "flagged", FLAGGED_DOCUMENT)), SIZES.items()
-            ):
+            pages = (("briefing", "out", DOCUMENT), ("briefing-flagged", "flagged", FLAGGED_DOCUMENT))
+            for (prefix, out, document), (name, size) in itertools.product(pages, SIZES.items()):
                 set_viewport(driver, *size)
                 driver.get((home / out / f"{document.stem}.html").as_uri())
                 driver.execute_script("const flag = document.querySelector('.flag'); if (flag) flag.focus();")
