@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGOS_VERSION := 1.11.0
 
-.PHONY: translate test demo lint bench bench-long bench-parity bench-venv bench-sweep fixture clean browser screenshots
+.PHONY: translate test demo demo-formats lint bench bench-long bench-parity bench-venv bench-sweep fixture clean browser screenshots
 
 $(BIN)/pipeline: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -28,13 +28,21 @@ translate: $(BIN)/pipeline
 	$(BIN)/pipeline run corpora/de --out briefings
 
 # The offline way to see the product: the tiny fixture model, installed into a throw-away packages
-# directory, translates the demo corpus (it knows only those sentences).
+# directory, translates the demo corpus (it knows only those sentences), then two of its articles as a
+# saved web page and a PDF report (corpora/demo/formats).
 demo: $(BIN)/pipeline
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	export ARGOS_PACKAGES_DIR="$$tmp/packages" XDG_DATA_HOME="$$tmp/data" XDG_CACHE_HOME="$$tmp/cache" && \
 	$(BIN)/pipeline models install --file tests/fixtures/translate-de_en-demo.argosmodel && \
 	$(BIN)/pipeline run corpora/demo/de --out briefings-demo && \
-	$(BIN)/pipeline eval briefings-demo corpora/demo/en
+	$(BIN)/pipeline eval briefings-demo corpora/demo/en && \
+	$(BIN)/pipeline run corpora/demo/formats --out briefings-demo-formats && \
+	for doc in forschung wetter; do \
+		$(BIN)/pipeline eval briefings-demo-formats/$$doc.json corpora/demo/en/$$doc.md || exit 1; done
+
+# Rewrites corpora/demo/formats/ (a saved web page and a PDF report of two demo articles).
+demo-formats: $(BIN)/pipeline
+	$(BIN)/python scripts/demo_formats.py
 
 test: $(BIN)/pipeline browser
 	$(BIN)/python -m pytest -q
@@ -91,4 +99,4 @@ fixture: $(BIN)/pipeline
 	.venv-fixture/bin/python scripts/build_fixture.py
 
 clean:
-	rm -rf $(VENV) .venv-fixture briefings briefings-demo/*.html briefings-demo/*.md briefings-demo/*.json
+	rm -rf $(VENV) .venv-fixture briefings briefings-demo-formats briefings-demo/*.html briefings-demo/*.md briefings-demo/*.json

@@ -127,3 +127,21 @@ def test_output_names_are_unique_and_stay_inside_the_output_dir(tmp_path):
     names = [s.name for s in collect_sources([tmp_path])]
     assert len(set(names)) == len(names)
     assert all("/" not in n and not n.startswith(".") for n in names)
+
+
+@pytest.mark.parametrize("name", ["forschung.html", "wetter.pdf"])
+def test_demo_articles_as_a_saved_web_page_and_a_pdf_translate_like_their_text(
+    tmp_path, config, translator, name
+):
+    """corpora/demo/formats (scripts/demo_formats.py): the page's menus, teasers and footer and the
+    report's running header and page numbers are gone, so the briefing is the demo reference."""
+    source = DEMO / "formats" / name
+    run([source], tmp_path, config, translator=translator)
+    briefing = json.loads((tmp_path / f"{source.stem}.json").read_text(encoding="utf-8"))
+    reference = parse_paragraphs((DEMO / "en" / f"{source.stem}.md").read_text(encoding="utf-8"))
+    assert [p["target"]["text"] for p in briefing["paragraphs"]] == [p.text for p in reference]
+    assert briefing["document"]["metadata"]["title"] == reference_title(source.stem)
+
+
+def reference_title(stem: str) -> str:
+    return parse_paragraphs((DEMO / "de" / f"{stem}.md").read_text(encoding="utf-8"))[0].text
