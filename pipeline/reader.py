@@ -41,7 +41,7 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, budget: Budget
     if not data:
         raise InputError(f"{path}: the file is empty")
     try:
-        extraction = READERS[path.suffix.lower()].extract(data, max_bytes)
+        extraction = READERS[path.suffix.lower()].extract(data, max_bytes, budget)
     except FormatError as exc:
         raise InputError(f"{path}: {exc}") from None
     paragraphs = _paragraphs(extraction.blocks)

@@ -476,3 +476,18 @@ def test_a_typeset_demo_article_goes_through_the_whole_run_like_its_text(tmp_pat
         (p.kind, p.text) for p in reference
     ]
     assert briefing["document"]["metadata"]["title"] == "Sturm und Regen zum Wochenende"
+
+
+def test_a_stop_or_the_time_limit_ends_the_reading_of_a_pdf_between_pages():
+    """A 300-page report takes a minute to read: a stop signal or limits.document_seconds must end it
+    at the next page, as themselves, never as "damaged PDF"."""
+    import signal
+
+    from pipeline.budget import Budget, Interrupted, OverBudget, StopFlag
+
+    stopped = StopFlag()
+    stopped.stop(signal.SIGTERM)
+    with pytest.raises(Interrupted):
+        pdf.extract(report(), MAX_BYTES, Budget(stopped))
+    with pytest.raises(OverBudget, match="limits.document_seconds"):
+        pdf.extract(report(), MAX_BYTES, Budget(StopFlag()).for_document(limit=1.0, spent=2.0))

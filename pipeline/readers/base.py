@@ -1,8 +1,11 @@
 """What every format reader returns, and the error it raises.
 
 A reader module (one per format) has ``SUFFIXES`` (the file name endings it reads, lower case, with the
-dot) and ``extract(data: bytes, max_bytes: int) -> Extraction``. It sees only bytes, never the path: the
-reader core names the file in every message, so a reader raises ``FormatError`` with the problem alone.
+dot) and ``extract(data: bytes, max_bytes: int, budget: Budget) -> Extraction``. It sees only bytes,
+never the path: the reader core names the file in every message, so a reader raises ``FormatError``
+with the problem alone. A reader whose work can take long (PDF: a page at a time) calls
+``budget.check()`` in its loop, so a stop signal or the document's time limit ends it within seconds;
+the others finish in a few seconds at most and may leave it unused.
 """
 
 from __future__ import annotations

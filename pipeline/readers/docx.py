@@ -7,6 +7,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 
+from pipeline.budget import UNLIMITED, Budget
 from pipeline.readers.base import Block, Extraction, FormatError
 
 SUFFIXES = (".docx",)
@@ -25,7 +26,7 @@ _DOCX_STYLE_KINDS = (
 )
 
 
-def extract(data: bytes, max_bytes: int) -> Extraction:
+def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extraction:
     import docx  # python-docx; imported here as only .docx files need it
     from docx.table import Table
 

@@ -12,6 +12,7 @@ import logging
 
 from lxml import etree
 
+from pipeline.budget import UNLIMITED, Budget
 from pipeline.readers import html_body
 from pipeline.readers.base import Block, Extraction
 from pipeline.readers.decode import declared_charset, decode
@@ -63,7 +64,7 @@ for _name in ("trafilatura", "htmldate"):
     logging.getLogger(_name).propagate = False
 
 
-def extract(data: bytes, max_bytes: int) -> Extraction:
+def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extraction:
     import trafilatura  # imported here: it takes a while, and only HTML pages need it
     from trafilatura.settings import set_date_params
 

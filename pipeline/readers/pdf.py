@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from pipeline.budget import UNLIMITED, Budget, OverBudget
 from pipeline.readers.base import Block, Extraction, FormatError
 
 SUFFIXES = (".pdf",)
@@ -150,14 +151,14 @@ class _Stream:
     footnotes: list[list[Line]] = field(default_factory=list)
 
 
-def extract(data: bytes, max_bytes: int) -> Extraction:
+def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extraction:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings about sloppy files are noise here
     document = _open(data)
     try:
         _check_expansion(document, max_bytes)
         metadata = _metadata(document)
-        pages, unreadable = _read_pages(document)
-    except FormatError:
+        pages, unreadable = _read_pages(document, budget)
+    except (FormatError, OverBudget):
         raise
     # pdfminer fails on damaged files with many types (PDFSyntaxError, PSEOF, KeyError, TypeError,
     # zlib.error, …); to the reader they all mean the same.
@@ -341,7 +342,7 @@ def _xmp(document) -> dict[str, str]:
 # --- pages into lines -----------------------------------------------------------------------------
 
 
-def _read_pages(document) -> tuple[list[_Page], list[int]]:
+def _read_pages(document, budget: Budget) -> tuple[list[_Page], list[int]]:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -357,6 +358,7 @@ def _read_pages(document) -> tuple[list[_Page], list[int]]:
     interpreter = PDFPageInterpreter(resources, aggregator)
     pages, unreadable = [], []
     for number, page in enumerate(PDFPage.create_pages(document), start=1):
+        budget.check()
         if number > MAX_PAGES:
             raise FormatError(f"the PDF has more than {MAX_PAGES:,} pages, the limit")
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from pipeline.budget import UNLIMITED, Budget
 from pipeline.readers.base import Block, Extraction
 from pipeline.readers.decode import decode
 
@@ -24,7 +25,7 @@ _HEADING_MAX_CHARS = 90
 _HEADING_MAX_WORDS = 12
 
 
-def extract(data: bytes, max_bytes: int) -> Extraction:
+def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extraction:
     return Extraction(blocks=list(text_blocks(decode(data))))
 
 
