@@ -91,6 +91,8 @@ class Translator:
             | glossary_key
         )
         self.translated_count = 0  # sentences that went through the model (not from the cache)
+        # Of those, the sentences with glossary terms: their placeholders came through / were lost.
+        self.glossary_enforced = self.glossary_fallbacks = 0
 
     # The models load on first use: a re-run that finds everything done or cached never loads them.
     @cached_property
@@ -162,6 +164,8 @@ class Translator:
                 with_terms = next(masked_results)
                 restored = m.restore(with_terms.text)
                 best = Translation(restored, with_terms.log_prob) if restored is not None else plain
+                self.glossary_enforced += restored is not None
+                self.glossary_fallbacks += restored is None
             translations.append(Translation(p.restore(best.text), best.log_prob))
         return translations
 
