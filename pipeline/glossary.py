@@ -38,6 +38,10 @@ _ADJECTIVE_ENDING = re.compile(r"(?:em|en|er|es|e)$")
 _ADJECTIVE_ENDINGS = "(?:e|em|en|er|es)?"
 # Placeholders: private-use characters, the first ones the package does not know.
 _PRIVATE_USE = range(0xE000, 0xF8FF)
+_WORD = re.compile(r"\w+")
+# Terms are found through the first characters of their first word, so that a sentence is matched only
+# against the few terms its words could start: linear in the text, nearly flat in the glossary's size.
+PREFIX = 3
 MAX_PLACEHOLDERS = 32  # occurrences masked in one sentence; any further ones are left to the model
 
 
@@ -56,14 +60,19 @@ class Term:
         return self.english or self.german
 
     @cached_property
-    def forms(self) -> str:
-        """A regular expression of the term's forms (without the word boundaries)."""
+    def pattern(self) -> re.Pattern:
         words = self.german.split()
-        return r"\s+".join(_word_pattern(word, last=k == len(words) - 1) for k, word in enumerate(words))
+        forms = r"\s+".join(_word_pattern(word, last=k == len(words) - 1) for k, word in enumerate(words))
+        return re.compile(rf"(?<![\w-]){forms}(?![\w-])")
 
     @cached_property
-    def pattern(self) -> re.Pattern:
-        return re.compile(rf"(?<![\w-]){self.forms}(?![\w-])")
+    def prefix(self) -> str:
+        """How every form of the term starts, folded: up to 3 characters of its first word's stem."""
+        first = self.german.split()[0]
+        stem = (
+            first if " " not in self.german or first.isupper() else _ADJECTIVE_ENDING.sub("", first) or first
+        )
+        return stem[:PREFIX].casefold()
 
 
 @dataclass(frozen=True)
@@ -93,12 +102,12 @@ class Masked:
 
 class Glossary:
     def __init__(self, terms: list[Term], sha256: str, path: Path):
-        self.terms = sorted(terms, key=lambda t: -len(t.german))  # the longest term wins an overlap
+        self.terms = terms
         self.sha256 = sha256
         self.path = path
-        # All terms in one expression, one group each: a sentence is scanned once, however many terms.
-        alternatives = "|".join(f"({term.forms})" for term in self.terms)
-        self._pattern = re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+        self._by_prefix: dict[str, list[Term]] = {}
+        for term in terms:
+            self._by_prefix.setdefault(term.prefix, []).append(term)
 
     @classmethod
     def load(cls, path: Path) -> Glossary:
@@ -134,12 +143,24 @@ class Glossary:
         return cls(list(terms.values()), hashlib.sha256(data).hexdigest(), path)
 
     def find(self, text: str) -> list[Occurrence]:
-        """The term occurrences in a German text, in order, none overlapping (where two terms start at
-        the same place, the longer)."""
-        return [
-            Occurrence(self.terms[m.lastindex - 1], m.start(), m.end(), m.group())
-            for m in self._pattern.finditer(text)
-        ]
+        """The term occurrences in a German text, in order, none overlapping (where two overlap, the one
+        that starts first, and of two that start at the same place the longer)."""
+        prefixes = {w[:n].casefold() for w in _WORD.findall(text) for n in range(1, PREFIX + 1)}
+        candidates = [t for prefix in prefixes for t in self._by_prefix.get(prefix, ())]
+        matches = sorted(
+            (
+                (m.start(), -m.end(), term, m.group())
+                for term in candidates
+                for m in term.pattern.finditer(text)
+            ),
+            key=lambda match: match[:2],
+        )
+        found, end = [], 0
+        for start, negative_end, term, text_found in matches:
+            if start >= end:
+                found.append(Occurrence(term, start, -negative_end, text_found))
+                end = -negative_end
+        return found
 
     def mask(self, text: str, tokenizer: Tokenizer) -> Masked | None:
         """The sentence with its terms replaced by placeholders, or None when it has no term."""
