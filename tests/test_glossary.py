@@ -4,6 +4,7 @@ cache and the run fingerprint, the bad files a user writes, and the confidence f
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -248,3 +249,40 @@ def test_a_cache_from_before_scores_is_migrated_and_its_rows_translated_again(
     assert cached.translate_scored([de])[0].text == en and cached.translated_count == 1
     again = Translator(installed_model, config.translate, TranslationCache(path))
     assert again.translate([de]) == [en] and again.translated_count == 0
+
+
+def test_align_checks_an_existing_translation_against_the_configured_glossary(tmp_path):
+    (tmp_path / "terms.tsv").write_text("Technisches Hilfswerk\t\nPegel\twater level\n", encoding="utf-8")
+    config = tmp_path / "team.toml"
+    config.write_text('[review]\nglossary = "terms.tsv"\n', encoding="utf-8")  # relative to the config
+    pair = ROOT / "tests" / "data" / "align"
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "align", pair / "hochwasser.de.md", pair / "hochwasser.en.md"]
+        + ["--out", tmp_path / "out", "--config", config],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "ARGOS_PACKAGES_DIR": str(tmp_path / "empty")},
+    )
+    assert result.returncode == 0, result.stderr
+    briefing = json.loads((tmp_path / "out" / "hochwasser.de.json").read_text("utf-8"))
+    flags = [
+        (f["source"], f["detail"])
+        for p in briefing["paragraphs"]
+        for s in (p["target"] or {}).get("sentences", [])
+        for f in s.get("flags", [])
+        if f["kind"] == "glossary"
+    ]
+    # the English says "Federal Agency for Technical Relief"; "Pegel" is rendered "water level"
+    assert flags == [("Technisches Hilfswerk", "glossary: should be “Technisches Hilfswerk” in English")]
+
+
+def test_a_bpe_package_gets_placeholders_it_lacks_and_the_same_fallback(tmp_path, bpe_model, config):
+    terms = glossary(tmp_path, "Haushalt\tmunicipal budget\n")
+    plain = Translator(bpe_model, config.translate)
+    with_glossary = Translator(bpe_model, config.translate, glossary=terms)
+    sentence = "Der Stadtrat hat am Montag den Haushalt für das Jahr 2024 beschlossen."
+    masked = terms.mask(sentence, with_glossary.tokenizer)
+    assert with_glossary.tokenizer.is_unknown(masked.slots[0][0])
+    assert with_glossary.translate([sentence]) == plain.translate([sentence])
+    assert (with_glossary.glossary_enforced, with_glossary.glossary_fallbacks) == (0, 1)
