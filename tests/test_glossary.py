@@ -31,7 +31,7 @@ def glossary(tmp_path: Path, text: str, name: str = "glossary.tsv") -> Glossary:
     return Glossary.load(path)
 
 
-def config_with(tmp_path: Path, glossary_file: Path):
+def config_with(glossary_file: Path):
     return load_config(overrides={"review.glossary": str(glossary_file)})
 
 
@@ -103,7 +103,7 @@ def test_a_run_with_a_glossary_flags_the_terms_the_translation_misses(tmp_path, 
     terms_file.write_text(
         "# Haushalt: the team's word\nHaushalt\tmunicipal budget\nDeutscher Wetterdienst\t\n"
     )
-    config = config_with(tmp_path, terms_file)
+    config = config_with(terms_file)
     translator = Translator(installed_model, config.translate, glossary=Glossary.load(terms_file))
     out = tmp_path / "out"
     run([DEMO / "de"], out, config, translator=translator)
