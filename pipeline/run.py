@@ -203,6 +203,7 @@ def config_fingerprint(config: Config, glossary_sha256: str | None = None) -> st
         relevant.pop(key)
     for key in ("inter_threads", "intra_threads", "cache"):
         relevant["translate"].pop(key)
+    # the glossary's content replaces its path
     relevant["review"] |= {"version": REVIEW_VERSION, "glossary": glossary_sha256}
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 

@@ -274,7 +274,7 @@ def test_align_checks_an_existing_translation_against_the_configured_glossary(tm
         if f["kind"] == "glossary"
     ]
     # the English says "Federal Agency for Technical Relief"; "Pegel" is rendered "water level"
-    assert flags == [("Technisches Hilfswerk", "glossary: should be “Technisches Hilfswerk” in English")]
+    assert flags == [("Technisches Hilfswerk", "should be “Technisches Hilfswerk” in English")]
 
 
 def test_a_bpe_package_gets_placeholders_it_lacks_and_the_same_fallback(tmp_path, bpe_model, config):

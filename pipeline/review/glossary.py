@@ -21,7 +21,7 @@ def glossary_flags(german: str, english: str, glossary: Glossary) -> list[Flag]:
         if term in seen or _rendered(term, english):
             continue
         seen.add(term)
-        flags.append(Flag("glossary", occurrence.text, f"glossary: should be “{term.rendering}” in English"))
+        flags.append(Flag("glossary", occurrence.text, f"should be “{term.rendering}” in English"))
     return flags
 
 
