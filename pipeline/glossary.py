@@ -67,12 +67,14 @@ class Term:
 
     @cached_property
     def prefix(self) -> str:
-        """How every form of the term starts, folded: up to 3 characters of its first word's stem."""
+        """How every form of the term starts, folded: up to 3 letters or digits of its first word's stem
+        ("" for a term that starts otherwise, "§ 219a": it is looked for in every sentence)."""
         first = self.german.split()[0]
         stem = (
             first if " " not in self.german or first.isupper() else _ADJECTIVE_ENDING.sub("", first) or first
         )
-        return stem[:PREFIX].casefold()
+        start = re.match(rf"\w{{1,{PREFIX}}}", stem.casefold())
+        return start.group() if start else ""
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ class Glossary:
     def find(self, text: str) -> list[Occurrence]:
         """The term occurrences in a German text, in order, none overlapping (where two overlap, the one
         that starts first, and of two that start at the same place the longer)."""
-        prefixes = {w[:n].casefold() for w in _WORD.findall(text) for n in range(1, PREFIX + 1)}
+        prefixes = {""} | {w[:n].casefold() for w in _WORD.findall(text) for n in range(1, PREFIX + 1)}
         candidates = [t for prefix in prefixes for t in self._by_prefix.get(prefix, ())]
         matches = sorted(
             (

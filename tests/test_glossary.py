@@ -49,10 +49,13 @@ def config_with(glossary_file: Path):
         ("Der Sprecher des Deutschen Wetterdienstes sagte das.", ["Deutschen Wetterdienstes"]),
         ("Der BND warnt.", ["BND"]),
         ("Der Bnd warnt.", []),  # an acronym only in capitals
+        ("Nach § 219a ist das verboten.", ["§ 219a"]),
     ],
 )
 def test_terms_match_their_inflected_forms_and_never_inside_a_word(tmp_path, sentence, found):
-    terms = glossary(tmp_path, "Bundestag\tBundestag\nDeutscher Wetterdienst\t\nBND\t\n")
+    terms = glossary(
+        tmp_path, "Bundestag\tBundestag\nDeutscher Wetterdienst\t\nBND\t\n§ 219a\tSection 219a\n"
+    )
     assert [o.text for o in terms.find(sentence)] == found
 
 
