@@ -1,7 +1,10 @@
 """A translation cache shared by all runs: SQLite under the user's cache directory.
 
-Entries are keyed by the model (package name and version), the decoding settings and the source
-sentence, so an unchanged corpus re-run translates nothing and another model version re-translates.
+Entries are keyed by the model (package name and version), the decoding settings (and the glossary) and
+the source sentence, so an unchanged corpus re-run translates nothing and another model version
+re-translates. Each entry keeps the decoder's log-probability per token of its translation (the review's
+confidence check). A cache written before scores were kept gets the column added when opened; its rows
+have no score and are translated again when next needed (then stored with their score).
 SQLite's WAL mode and a busy timeout make it safe for concurrent processes. A cache is an optimisation:
 a damaged file is moved aside and rebuilt, and a failing cache (a directory that is a file, read-only
 or full) never fails a translation: it warns once and the run goes on without it.
@@ -23,8 +26,10 @@ from pipeline.fileio import problem
 log = logging.getLogger(__name__)
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS translations (
-    key TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, PRIMARY KEY (key, source)
+    key TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, score REAL, PRIMARY KEY (key, source)
 ) WITHOUT ROWID"""
+# Caches of earlier versions have no score column: it is added (NULL for their rows) when opened.
+_ADD_SCORE = "ALTER TABLE translations ADD COLUMN score REAL"
 _OPEN_ATTEMPTS = 20
 _CHUNK = 500  # SQLite's limit on bound parameters is 999 in old builds
 
@@ -74,6 +79,7 @@ class TranslationCache:
             try:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute(_SCHEMA)
+                _add_score_column(db)
                 break
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) or attempt == _OPEN_ATTEMPTS - 1:
@@ -87,8 +93,9 @@ class TranslationCache:
             self._db.close()
             self._db = None
 
-    def get_many(self, key: str, sources: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
+    def get_many(self, key: str, sources: Sequence[str]) -> dict[str, tuple[str, float]]:
+        """source → (translation, log-probability per token); rows without a score are not found."""
+        found: dict[str, tuple[str, float]] = {}
         if self._db is None:
             return found
         try:
@@ -96,23 +103,25 @@ class TranslationCache:
                 chunk = sources[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 rows = self._db.execute(
-                    f"SELECT source, target FROM translations WHERE key = ? AND source IN ({marks})",
+                    f"SELECT source, target, score FROM translations WHERE key = ? AND source IN ({marks})"
+                    " AND score IS NOT NULL",
                     (key, *chunk),
                 )
-                found.update(rows)
+                found.update((source, (target, score)) for source, target, score in rows)
         except sqlite3.DatabaseError as exc:
             self._disable(exc)
         return found
 
-    def put_many(self, key: str, pairs: Sequence[tuple[str, str]]) -> None:
-        if self._db is None or not pairs:
+    def put_many(self, key: str, entries: Sequence[tuple[str, str, float]]) -> None:
+        """(source, translation, log-probability per token) triples."""
+        if self._db is None or not entries:
             return
         try:
             with self._db:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO translations (key, source, target) VALUES (?, ?, ?)",
-                    [(key, source, target) for source, target in pairs],
+                    "INSERT OR REPLACE INTO translations (key, source, target, score) VALUES (?, ?, ?, ?)",
+                    [(key, *entry) for entry in entries],
                 )
         except sqlite3.DatabaseError as exc:
             self._disable(exc)
@@ -124,3 +133,13 @@ class TranslationCache:
 
     def close(self) -> None:
         self._close()
+
+
+def _add_score_column(db: sqlite3.Connection) -> None:
+    if any(row[1] == "score" for row in db.execute("PRAGMA table_info(translations)")):
+        return
+    try:
+        db.execute(_ADD_SCORE)
+    except sqlite3.OperationalError as exc:  # another process added it first
+        if "duplicate column" not in str(exc):
+            raise

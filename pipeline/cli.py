@@ -57,6 +57,13 @@ SummaryModeOption = Annotated[
     typer.Option("--summary", help="independent (each language on its own) or parallel (one set of pairs)."),
 ]
 LengthOption = Annotated[str | None, typer.Option(help='Summary length: sentences ("3") or ratio ("20%").')]
+GlossaryOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--glossary",
+        help="Glossary TSV: German term<TAB>English term (empty English: keep the German term).",
+    ),
+]
 FileArgument = Annotated[Path, typer.Argument(help="A document: .txt, .md, .html or .docx.")]
 
 
@@ -91,6 +98,12 @@ def _config(path: Path | None, **overrides):
     return load_config(path, overrides)
 
 
+def _absolute(path: Path | None) -> str | None:
+    """A path given on the command line, relative to the working directory (config keys are relative
+    to their config file)."""
+    return str(path.absolute()) if path else None
+
+
 def _prepared(file: Path, config):
     from pipeline.detect import LanguageDetector
     from pipeline.run import prepare
@@ -109,6 +122,7 @@ def run(
     length: LengthOption = None,
     summary: SummaryModeOption = None,
     beam_size: Annotated[int | None, typer.Option(help="Beam size for decoding.")] = None,
+    glossary: GlossaryOption = None,
     formats: Annotated[str | None, typer.Option("--formats", help="Comma-separated: md,html,json.")] = None,
     cache: Annotated[
         bool | None, typer.Option("--cache/--no-cache", help="Reuse earlier translations.")
@@ -144,6 +158,7 @@ def run(
                 "summary.mode": summary,
                 "translate.beam_size": beam_size,
                 "translate.cache": cache,
+                "review.glossary": _absolute(glossary),
                 "output.formats": formats.split(",") if formats else None,
             },
         )
@@ -276,13 +291,14 @@ def translate(
     file: FileArgument,
     config: ConfigOption = None,
     beam_size: Annotated[int | None, typer.Option(help="Beam size for decoding.")] = None,
+    glossary: GlossaryOption = None,
 ) -> None:
     """Translate a document and print the English text, paragraph by paragraph."""
     from pipeline.run import load_translator
     from pipeline.translate import translate_documents
 
     with _errors():
-        cfg = _config(config, **{"translate.beam_size": beam_size})
+        cfg = _config(config, **{"translate.beam_size": beam_size, "review.glossary": _absolute(glossary)})
         translator = load_translator(cfg)
         doc = _prepared(file, cfg)
         translate_documents([doc], translator, cfg.language.source)
@@ -339,7 +355,7 @@ def align(
     from pipeline.align import align_paragraphs, aligned_document, links_json
     from pipeline.models import NoModelError
     from pipeline.review import review_document
-    from pipeline.run import load_translator, safe_name, write_briefing
+    from pipeline.run import load_glossary, load_translator, safe_name, write_briefing
     from pipeline.summarize import Length, summarize_document
 
     with _errors():
@@ -357,7 +373,7 @@ def align(
             typer.echo(json.dumps(links_json(links), ensure_ascii=False, indent=2))
             return
         doc = aligned_document(source, target, links)
-        review_document(doc)
+        review_document(doc, glossary=load_glossary(cfg))
         summarize_document(doc, cfg.summary.algorithm, Length.parse(cfg.summary.length), cfg.summary.mode)
         name = safe_name(de_file.stem)
         write_briefing(doc, out, name, cfg.output.formats)

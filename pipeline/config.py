@@ -46,6 +46,19 @@ class TranslateConfig:
 
 
 @dataclass(frozen=True)
+class ReviewConfig:
+    # A machine translation whose log-probability per token is under this is flagged (pipeline.review).
+    min_confidence: float
+    # A glossary TSV (pipeline.glossary); "" = none. A relative path is relative to the config file.
+    glossary: str
+
+    def glossary_path(self, config_path: Path) -> Path | None:
+        if not self.glossary:
+            return None
+        return config_path.parent / self.glossary  # an absolute glossary path stays as it is
+
+
+@dataclass(frozen=True)
 class SummaryConfig:
     algorithm: str
     length: str
@@ -67,6 +80,7 @@ class Config:
     input: InputConfig
     language: LanguageConfig
     translate: TranslateConfig
+    review: ReviewConfig
     summary: SummaryConfig
     output: OutputConfig
     limits: LimitsConfig
@@ -77,6 +91,7 @@ _SECTIONS = {
     "input": InputConfig,
     "language": LanguageConfig,
     "translate": TranslateConfig,
+    "review": ReviewConfig,
     "summary": SummaryConfig,
     "output": OutputConfig,
     "limits": LimitsConfig,
@@ -153,6 +168,8 @@ def _validate(path: Path, config: Config) -> None:
         raise ConfigError(f"{path}: translate.max_output_ratio must be > 0 and max_output_extra ≥ 0")
     if t.inter_threads < 0 or t.intra_threads < 0:
         raise ConfigError(f"{path}: translate.inter_threads and intra_threads must be ≥ 0 (0 = automatic)")
+    if config.review.min_confidence > 0:
+        raise ConfigError(f"{path}: review.min_confidence must be ≤ 0 (a log-probability)")
     if config.summary.algorithm not in ALGORITHMS:
         raise ConfigError(f"{path}: summary.algorithm must be one of {', '.join(ALGORITHMS)}")
     if config.summary.mode not in MODES:

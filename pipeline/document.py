@@ -28,7 +28,7 @@ class Sentence:
 class Flag:
     """Something an editor should check in a sentence pair (see pipeline.review); never changes the text."""
 
-    kind: str  # "number", "name", "untranslated", "repetition", "length", "confidence"
+    kind: str  # "number", "name", "untranslated", "repetition", "length", "confidence", "glossary"
     source: str  # the text the flag is about, e.g. the number "2024"
     detail: str  # why, for the reader: "missing in English"
 
@@ -39,6 +39,8 @@ class TargetSentence:
     source_id: str | None  # None in a document aligned with an existing translation
     text: str
     flags: list[Flag] = field(default_factory=list)
+    # The decoder's mean log-probability per token (pipeline.translate); None for a human translation.
+    log_prob: float | None = None
 
 
 @dataclass

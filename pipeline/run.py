@@ -117,17 +117,28 @@ class _Work:
 
 
 def load_translator(config: Config):
-    """The installed package for the configured pair, with the shared cache if enabled.
+    """The installed package for the configured pair, with the shared cache if enabled and the
+    configured glossary.
 
-    Raises NoModelError when no package is installed: callers do this before any other work.
+    Raises NoModelError when no package is installed and GlossaryError for a glossary that cannot be
+    used: callers do this before any other work.
     """
     from pipeline.cache import TranslationCache, default_cache_path
     from pipeline.models import find_package
     from pipeline.translate import Translator
 
+    glossary = load_glossary(config)
     package = find_package(config.language.source, config.language.target)
     cache = TranslationCache(default_cache_path()) if config.translate.cache else None
-    return Translator(package, config.translate, cache)
+    return Translator(package, config.translate, cache, glossary)
+
+
+def load_glossary(config: Config):
+    """The configured glossary (pipeline.glossary), or None."""
+    from pipeline.glossary import Glossary
+
+    path = config.review.glossary_path(config.path)
+    return Glossary.load(path) if path else None
 
 
 def collect_sources(inputs: Sequence[Path]) -> list[Source]:
@@ -184,14 +195,16 @@ def prepare(path: Path, detector: LanguageDetector, config: Config, budget: Budg
     return doc
 
 
-def config_fingerprint(config: Config) -> str:
-    """What the briefings depend on; threads, cache and input limits do not change a briefing."""
+def config_fingerprint(config: Config, glossary_sha256: str | None = None) -> str:
+    """What the briefings depend on; threads, cache and input limits do not change a briefing. The
+    glossary counts by its content, wherever it is."""
     relevant = asdict(config)
     for key in ("path", "input", "limits"):
         relevant.pop(key)
     for key in ("inter_threads", "intra_threads", "cache"):
         relevant["translate"].pop(key)
-    relevant["review"] = REVIEW_VERSION
+    # the glossary's content replaces its path
+    relevant["review"] |= {"version": REVIEW_VERSION, "glossary": glossary_sha256}
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -278,8 +291,9 @@ class _Batch:
     stop: StopFlag
 
     def __post_init__(self):
+        self.glossary = getattr(self.translator, "glossary", None)
         self.fingerprint = (
-            config_fingerprint(self.config),
+            config_fingerprint(self.config, self.glossary.sha256 if self.glossary else None),
             f"{self.translator.info.package}@{self.translator.info.version}",
         )
         self.detector = LanguageDetector(self.config.language.candidates)
@@ -330,7 +344,7 @@ class _Batch:
             try:
                 budget = self.budget(work.seconds)
                 budget.check()
-                review_document(work.doc, budget)
+                review_document(work.doc, budget, self.config.review.min_confidence, self.glossary)
                 summary = self.config.summary
                 summarize_document(work.doc, summary.algorithm, self.length, summary.mode, budget)
                 outputs = write_briefing(work.doc, self.out_dir, work.source.name, self.config.output.formats)

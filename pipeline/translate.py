@@ -4,6 +4,17 @@ Sentences are deduplicated, looked up in the translation cache, and the rest are
 cut into token-bounded batches, so CTranslate2 always runs on full batches of similar-length inputs
 (argostranslate's own `translate()` batches per paragraph). Each batch gets an output cap relative to
 its source length.
+
+Each translation comes with the decoder's log-probability per token (for the review's confidence
+check). CTranslate2's `scores` with `return_scores=True` are the summed log-probabilities of the output
+tokens and the end token, divided by length ** length_penalty; with argostranslate's length_penalty of
+0.2 that is hardly normalised, so the sum is recovered (× length ** length_penalty) and divided by the
+length: the mean log-probability per token, whatever the penalty. A sentence translated in pieces gets
+the token-weighted mean of its pieces.
+
+With a glossary (pipeline.glossary) a sentence with glossary terms is translated twice in the same
+batches, with its terms masked and as it is; the masked translation is used when each placeholder came
+through, else the plain one.
 """
 
 from __future__ import annotations
@@ -11,7 +22,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +31,7 @@ from pipeline.budget import UNLIMITED, Budget
 from pipeline.cache import TranslationCache, cache_key
 from pipeline.config import TranslateConfig
 from pipeline.document import Document, TargetSentence
+from pipeline.glossary import Glossary
 from pipeline.models import model_info
 from pipeline.tokenizer import load_tokenizer
 from pipeline.untranslatable import protect
@@ -42,6 +54,12 @@ BATCHES_IN_FLIGHT_PER_WORKER = 2
 _Piece = tuple[int, int, list[str]]
 
 
+@dataclass(frozen=True)
+class Translation:
+    text: str
+    log_prob: float  # the decoder's mean log-probability per output token (0 = sure)
+
+
 class Translator:
     """One loaded package: its tokenizer, its CTranslate2 model, and optionally a cache.
 
@@ -49,10 +67,17 @@ class Translator:
     the package's target_prefix, beam = max(num_hypotheses, beam_size)), each a `[translate]` setting.
     """
 
-    def __init__(self, package: Package, settings: TranslateConfig, cache: TranslationCache | None = None):
+    def __init__(
+        self,
+        package: Package,
+        settings: TranslateConfig,
+        cache: TranslationCache | None = None,
+        glossary: Glossary | None = None,
+    ):
         self.path = Path(package.package_path)
         self.settings = settings
         self.cache = cache
+        self.glossary = glossary
         self.tokenizer = load_tokenizer(self.path, package.from_code, package.to_code)
         prefix = getattr(package, "target_prefix", "") if settings.use_target_prefix else ""
         self.target_prefix = prefix or None
@@ -60,10 +85,14 @@ class Translator:
             k: v for k, v in asdict(settings).items() if k not in ("inter_threads", "intra_threads", "cache")
         }
         self.info = model_info(package, decoding)
+        glossary_key = {"glossary": glossary.sha256} if glossary else {}
         self.cache_key = cache_key(
             {"package": self.info.package, "version": self.info.version, "prefix": prefix, **decoding}
+            | glossary_key
         )
         self.translated_count = 0  # sentences that went through the model (not from the cache)
+        # Of those, the sentences with glossary terms: their placeholders came through / were lost.
+        self.glossary_enforced = self.glossary_fallbacks = 0
 
     # The models load on first use: a re-run that finds everything done or cached never loads them.
     @cached_property
@@ -88,9 +117,19 @@ class Translator:
 
         `budget` is checked after every batch; `progress(done, total)` counts distinct sentences.
         """
+        return [t.text for t in self.translate_scored(sentences, budget, progress)]
+
+    def translate_scored(
+        self,
+        sentences: Sequence[str],
+        budget: Budget = UNLIMITED,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[Translation]:
+        """As translate(), each translation with its log-probability per token."""
         budget.check()
         unique = [s for s in dict.fromkeys(sentences) if s.strip()]
-        done = self.cache.get_many(self.cache_key, unique) if self.cache else {}
+        cached = self.cache.get_many(self.cache_key, unique) if self.cache else {}
+        done = {source: Translation(*entry) for source, entry in cached.items()}
         todo = [s for s in unique if s not in done]
         report = progress or (lambda done, total: None)
         report(len(unique) - len(todo), len(unique))
@@ -102,38 +141,66 @@ class Translator:
             )
             fresh = dict(zip(part, translated, strict=True))
             if self.cache:
-                self.cache.put_many(self.cache_key, list(fresh.items()))
+                self.cache.put_many(self.cache_key, [(s, t.text, t.log_prob) for s, t in fresh.items()])
             done.update(fresh)
-        return [done.get(s, "") for s in sentences]
+        return [done.get(s, Translation("", 0.0)) for s in sentences]
 
     def _translate_uncached(
         self, texts: list[str], budget: Budget, progress: Callable[[int], None]
-    ) -> list[str]:
+    ) -> list[Translation]:
         """`progress(n)`: n of `texts` are done."""
         self.translated_count += len(texts)
         protected = [protect(text, self.tokenizer) for text in texts]
+        masked = [self.glossary.mask(p.text, self.tokenizer) if self.glossary else None for p in protected]
+        # The model's inputs: every sentence as it is, then the masked ones; owner[j] is input j's sentence.
+        inputs = [p.text for p in protected] + [m.text for m in masked if m]
+        owner = list(range(len(texts))) + [i for i, m in enumerate(masked) if m]
+        results = self._run_model(inputs, owner, budget, progress)
+        masked_results = iter(results[len(texts) :])
+        translations = []
+        for p, m, plain in zip(protected, masked, results, strict=False):
+            best = plain
+            if m:
+                with_terms = next(masked_results)
+                restored = m.restore(with_terms.text)
+                best = Translation(restored, with_terms.log_prob) if restored is not None else plain
+                self.glossary_enforced += restored is not None
+                self.glossary_fallbacks += restored is None
+            translations.append(Translation(p.restore(best.text), best.log_prob))
+        return translations
+
+    def _run_model(
+        self, texts: list[str], owner: list[int], budget: Budget, progress: Callable[[int], None]
+    ) -> list[Translation]:
+        """Translate `texts`; `progress(n)`: n sentences are done, once all texts they own are."""
         # (input index, piece index, tokens): a long input comes back as several pieces.
         pieces = [
             (i, k, chunk)
-            for i, tokens in enumerate(self.tokenizer.encode([p.text for p in protected]))
+            for i, tokens in enumerate(self.tokenizer.encode(texts))
             for k, chunk in enumerate(chunk_tokens(tokens, self.tokenizer.word_starts(tokens)))
         ]
         pieces.sort(key=lambda piece: len(piece[2]))
         piece_counts = [0] * len(texts)
         for i, _, _ in pieces:
             piece_counts[i] += 1
+        inputs_left = [0] * (max(owner, default=-1) + 1)  # per sentence, its inputs not done yet
+        for i in owner:
+            inputs_left[i] += 1
         # Batches are queued asynchronously, a few per worker: with inter_threads > 1 CTranslate2's workers
         # each take the next batch, so they run side by side instead of one call at a time.
         in_flight: deque = deque()
-        outputs: list[dict[int, str]] = [{} for _ in texts]
+        # per input, piece index → (English, summed log-probability, tokens)
+        outputs: list[dict[int, tuple[str, float, int]]] = [{} for _ in texts]
         finished = 0
 
         def collect() -> None:
             nonlocal finished
             batch, results = in_flight.popleft()
             for (i, k, _), result in zip(batch, results, strict=True):
-                outputs[i][k] = self._decode(result.result().hypotheses[0])
-                finished += len(outputs[i]) == piece_counts[i]
+                outputs[i][k] = self._decode(result.result())
+                if len(outputs[i]) == piece_counts[i]:
+                    inputs_left[owner[i]] -= 1
+                    finished += inputs_left[owner[i]] == 0
             progress(finished)
             budget.check()
 
@@ -143,8 +210,13 @@ class Translator:
                 collect()
         while in_flight:
             collect()
-        joined = [" ".join(parts[k] for k in sorted(parts)) for parts in outputs]
-        return [p.restore(english) for p, english in zip(protected, joined, strict=True)]
+        translations = []
+        for parts in outputs:
+            ordered = [parts[k] for k in sorted(parts)]
+            tokens = sum(n for _, _, n in ordered)
+            english = " ".join(text for text, _, _ in ordered)
+            translations.append(Translation(english, sum(lp for _, lp, _ in ordered) / max(tokens, 1)))
+        return translations
 
     def _translate_async(self, batch: list[_Piece]):
         s = self.settings
@@ -156,13 +228,19 @@ class Translator:
             length_penalty=s.length_penalty,
             replace_unknowns=s.replace_unknowns,
             max_decoding_length=self._output_cap(batch),
+            return_scores=True,
             asynchronous=True,
         )
 
-    def _decode(self, tokens: list[str]) -> str:
+    def _decode(self, result) -> tuple[str, float, int]:
+        """The English of the best hypothesis, its summed log-probability and its length in tokens (the
+        end token included, as CTranslate2 counts it; the module docstring says why)."""
+        tokens = result.hypotheses[0]
+        length = len(tokens) + 1
+        log_prob = result.scores[0] * length**self.settings.length_penalty
         if self.target_prefix and tokens[:1] == [self.target_prefix]:
             tokens = tokens[1:]
-        return self.tokenizer.decode(tokens)
+        return self.tokenizer.decode(tokens), log_prob, length
 
     def _output_cap(self, batch: list[_Piece]) -> int:
         """Most tokens a translation in this batch may have: ratio × the longest (last) input + extra."""
@@ -217,10 +295,11 @@ def translate_documents(
     """
     paragraphs = [p for doc in docs if doc.needs_translation for p in doc.paragraphs if p.lang == source_lang]
     sentences = [s for p in paragraphs for s in p.sentences]
-    english = iter(translator.translate([s.text for s in sentences], budget, progress))
+    english = iter(translator.translate_scored([s.text for s in sentences], budget, progress))
     for paragraph in paragraphs:
         paragraph.translation = [
-            TargetSentence(id=f"{s.id}.en", source_id=s.id, text=next(english)) for s in paragraph.sentences
+            TargetSentence(id=f"{s.id}.en", source_id=s.id, text=t.text, log_prob=t.log_prob)
+            for s, t in ((s, next(english)) for s in paragraph.sentences)
         ]
     for doc in docs:
         if doc.needs_translation:

@@ -80,9 +80,8 @@ def test_corrupt_cache_is_moved_aside_and_rebuilt(tmp_path, installed_model, con
     assert list(tmp_path.glob("cache.sqlite3.corrupt-*"))
     (de, en), *_ = demo_pairs()
     assert Translator(installed_model, config.translate, cache).translate([de]) == [en]
-    assert TranslationCache(path).get_many(Translator(installed_model, config.translate).cache_key, [de]) == {
-        de: en
-    }
+    found = TranslationCache(path).get_many(Translator(installed_model, config.translate).cache_key, [de])
+    assert found[de][0] == en and found[de][1] < 0
 
 
 WRITER = """
@@ -92,8 +91,8 @@ from pipeline.cache import TranslationCache
 cache = TranslationCache(Path(sys.argv[1]))
 tag = sys.argv[2]
 for round in range(20):
-    cache.put_many("k", [(f"{tag}-{round}-{i}", f"t-{tag}-{round}-{i}") for i in range(100)])
-    assert cache.get_many("k", [f"{tag}-{round}-0"]) == {f"{tag}-{round}-0": f"t-{tag}-{round}-0"}
+    cache.put_many("k", [(f"{tag}-{round}-{i}", f"t-{tag}-{round}-{i}", -0.5) for i in range(100)])
+    assert cache.get_many("k", [f"{tag}-{round}-0"]) == {f"{tag}-{round}-0": (f"t-{tag}-{round}-0", -0.5)}
 """
 
 

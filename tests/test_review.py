@@ -193,9 +193,9 @@ def test_length_far_outside_the_usual_ratio_is_flagged():
 
 
 def test_confidence_below_the_threshold_is_flagged():
-    assert confidence_flags(-0.3) == []
-    assert confidence_flags(-2.5) == [
-        Flag("confidence", "-2.50", "model log-probability per token under -1.5")
+    assert confidence_flags(-0.3, -1.0) == []
+    assert confidence_flags(-2.5, -1.0) == [
+        Flag("confidence", "-2.50", "model log-probability per token under -1.0")
     ]
 
 

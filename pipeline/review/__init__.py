@@ -4,7 +4,8 @@ Each detector is a function (German, English) → list of ``Flag`` in a module o
 added to the English sentences (``TargetSentence.flags``) and never change a translation. A translated
 document is reviewed sentence pair by sentence pair with every detector; a document aligned with an
 existing English version link by link (its German and English paragraphs) with the detectors that need
-no model (``MODEL_FREE``). Low model confidence (pipeline.review.confidence) needs the decoder's score.
+no model (``MODEL_FREE``). Low model confidence (pipeline.review.confidence) needs the decoder's score,
+which only a machine translation has; glossary violations (pipeline.review.glossary) need a glossary.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from collections.abc import Callable, Sequence
 
 from pipeline.budget import UNLIMITED, Budget
 from pipeline.document import Document, Flag
+from pipeline.glossary import Glossary
+from pipeline.review.confidence import confidence_flags
+from pipeline.review.glossary import glossary_flags
 from pipeline.review.length import length_flags
 from pipeline.review.names import name_flags
 from pipeline.review.numbers import number_flags
@@ -21,7 +25,7 @@ from pipeline.review.untranslated import untranslated_flags
 
 # Part of each briefing's fingerprint (pipeline.run): raise it when the detectors change what they flag,
 # so that the next run redoes the briefings (their translations come from the cache).
-REVIEW_VERSION = 1
+REVIEW_VERSION = 2
 # About 0.7 ms a sentence pair (bench/review_eval.py): a check every 1,000 pairs is well under a second.
 REVIEW_CHECK_EVERY = 1_000
 Detector = Callable[[str, str], list[Flag]]
@@ -33,22 +37,34 @@ def review_pair(german: str, english: str, detectors: Sequence[Detector] = ALL) 
     return [flag for detect in detectors for flag in detect(german, english)]
 
 
-def review_document(doc: Document, budget: Budget = UNLIMITED) -> None:
+def review_document(
+    doc: Document,
+    budget: Budget = UNLIMITED,
+    min_confidence: float | None = None,
+    glossary: Glossary | None = None,
+) -> None:
     """Flag each translated sentence of ``doc`` (or, for an aligned document, each link).
 
-    `budget` is checked every REVIEW_CHECK_EVERY sentences (a long document takes minutes)."""
+    A sentence whose log-probability per token is under `min_confidence` is flagged (None: no check),
+    and so is each `glossary` term its English does not render. `budget` is checked every
+    REVIEW_CHECK_EVERY sentences (a long document takes minutes)."""
     if doc.links is not None:
-        _review_aligned(doc)
+        _review_aligned(doc, glossary)
         return
     german = {s.id: s.text for s in doc.sentences()}
     for n, target in enumerate(doc.target_sentences()):
         if n % REVIEW_CHECK_EVERY == 0:
             budget.check()
         if target.source_id in german:
-            target.flags = review_pair(german[target.source_id], target.text)
+            source = german[target.source_id]
+            target.flags = review_pair(source, target.text)
+            if min_confidence is not None and target.log_prob is not None:
+                target.flags += confidence_flags(target.log_prob, min_confidence)
+            if glossary:
+                target.flags += glossary_flags(source, target.text, glossary)
 
 
-def _review_aligned(doc: Document) -> None:
+def _review_aligned(doc: Document, glossary: Glossary | None) -> None:
     """Each link's German paragraphs against its English ones; the flags go on the link's first English
     sentence (pipeline.align puts a link's English sentences on its first German paragraph)."""
     paragraphs = {p.id: p for p in doc.paragraphs}
@@ -58,4 +74,7 @@ def _review_aligned(doc: Document) -> None:
         english = paragraphs[link.source[0]].translation or []
         if english:
             german = " ".join(paragraphs[pid].text for pid in link.source)
-            english[0].flags = review_pair(german, " ".join(t.text for t in english), MODEL_FREE)
+            text = " ".join(t.text for t in english)
+            english[0].flags = review_pair(german, text, MODEL_FREE)
+            if glossary:
+                english[0].flags += glossary_flags(german, text, glossary)

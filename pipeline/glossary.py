@@ -1,0 +1,189 @@
+"""The team's terminology: a German term and its English, or a German term kept as it is.
+
+A glossary is a UTF-8 TSV file, one term a line: the German term, a tab, the English term. An empty
+English side means "do not translate" (names of organisations, products, acronyms): the German term
+stays. Blank lines and lines starting with "#" are skipped.
+
+A term matches its inflected forms (Bundestag, Bundestages, Bundestags, Bundestage; in a term of several
+words the adjectives too: Deutscher Wetterdienst, des Deutschen Wetterdienstes), with either case of its
+first letter, and never inside another word (not in "Bundestagswahl" nor "Bundestags-Sitzung"). An
+acronym (all capitals) matches only in capitals. Umlaut plurals (Stadt → Städte) are not matched.
+
+Enforced through the model without retraining: each occurrence in a German sentence is replaced by a
+placeholder, a private-use character the package's vocabulary lacks. The model reads <unk> there, and
+replace_unknowns turns its <unk> in the output into the source token it attends to most, the
+placeholder, which is then replaced by the chosen English term. A translation that does not have every
+placeholder exactly once is not used: the sentence keeps its plain translation, and the review flags
+a term that is missing from it (pipeline.review.glossary). So a glossary never makes a translation
+worse than without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pipeline.config import ConfigError
+from pipeline.tokenizer import Tokenizer
+
+# Endings a German noun takes in its case and plural forms (genitive -s/-es, dative -n/-en, plural -e,
+# -er, -ern, -ns). A short term may so match another word ("Rat" in "Raten"): a glossary term is meant
+# to be specific.
+_NOUN_ENDINGS = "(?:e|en|er|ern|es|n|ns|s)?"
+# An attributive adjective before the noun: its stem with the strong and weak endings.
+_ADJECTIVE_ENDING = re.compile(r"(?:em|en|er|es|e)$")
+_ADJECTIVE_ENDINGS = "(?:e|em|en|er|es)?"
+# Placeholders: private-use characters, the first ones the package does not know.
+_PRIVATE_USE = range(0xE000, 0xF8FF)
+_WORD = re.compile(r"\w+")
+# Terms are found through the first characters of their first word, so that a sentence is matched only
+# against the few terms its words could start: linear in the text, nearly flat in the glossary's size.
+PREFIX = 3
+MAX_PLACEHOLDERS = 32  # occurrences masked in one sentence; any further ones are left to the model
+
+
+class GlossaryError(ConfigError):
+    """A glossary file that cannot be used; the message names the file and the line."""
+
+
+@dataclass(frozen=True)
+class Term:
+    german: str
+    english: str  # "" = do not translate: the German term stays
+
+    @property
+    def rendering(self) -> str:
+        """What the English must say for this term."""
+        return self.english or self.german
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        words = self.german.split()
+        forms = r"\s+".join(_word_pattern(word, last=k == len(words) - 1) for k, word in enumerate(words))
+        return re.compile(rf"(?<![\w-]){forms}(?![\w-])")
+
+    @cached_property
+    def prefix(self) -> str:
+        """How every form of the term starts, folded: up to 3 letters or digits of its first word's stem
+        ("" for a term that starts otherwise, "§ 219a": it is looked for in every sentence)."""
+        first = self.german.split()[0]
+        stem = (
+            first if " " not in self.german or first.isupper() else _ADJECTIVE_ENDING.sub("", first) or first
+        )
+        start = re.match(rf"\w{{1,{PREFIX}}}", stem.casefold())
+        return start.group() if start else ""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    term: Term
+    start: int
+    end: int
+    text: str  # as it is written in the sentence, e.g. "Bundestages"
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A sentence with each term occurrence replaced by a placeholder."""
+
+    text: str
+    slots: tuple[tuple[str, Term], ...]  # (placeholder, term) in sentence order
+
+    def restore(self, translation: str) -> str | None:
+        """The translation with each placeholder replaced by its term's English; None unless every
+        placeholder is in it exactly once (then the plain translation is to be used)."""
+        for placeholder, term in self.slots:
+            if translation.count(placeholder) != 1:
+                return None
+            translation = translation.replace(placeholder, term.rendering)
+        return " ".join(translation.split())
+
+
+class Glossary:
+    def __init__(self, terms: list[Term], sha256: str, path: Path):
+        self.terms = terms
+        self.sha256 = sha256
+        self.path = path
+        self._by_prefix: dict[str, list[Term]] = {}
+        for term in terms:
+            self._by_prefix.setdefault(term.prefix, []).append(term)
+
+    @classmethod
+    def load(cls, path: Path) -> Glossary:
+        try:
+            data = path.read_bytes()
+            text = data.decode("utf-8-sig")
+        except FileNotFoundError:
+            raise GlossaryError(f"{path}: glossary file not found") from None
+        except OSError as exc:
+            raise GlossaryError(f"{path}: cannot read glossary: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise GlossaryError(f"{path}, line {line}: not UTF-8 text") from None
+        terms: dict[str, Term] = {}
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            columns = line.split("\t")
+            where = f"{path}, line {number}"
+            if len(columns) > 2:
+                raise GlossaryError(
+                    f"{where}: expected 'German term<TAB>English term', got {len(columns)} columns"
+                )
+            german = " ".join(columns[0].split())
+            english = " ".join(columns[1].split()) if len(columns) == 2 else ""
+            if not german or not re.search(r"\w", german):
+                raise GlossaryError(f"{where}: the German term is empty")
+            if german.casefold() in terms:
+                raise GlossaryError(f"{where}: '{german}' is in the glossary twice")
+            terms[german.casefold()] = Term(german, english)
+        if not terms:
+            raise GlossaryError(f"{path}: the glossary has no terms")
+        return cls(list(terms.values()), hashlib.sha256(data).hexdigest(), path)
+
+    def find(self, text: str) -> list[Occurrence]:
+        """The term occurrences in a German text, in order, none overlapping (where two overlap, the one
+        that starts first, and of two that start at the same place the longer)."""
+        prefixes = {""} | {w[:n].casefold() for w in _WORD.findall(text) for n in range(1, PREFIX + 1)}
+        candidates = [t for prefix in prefixes for t in self._by_prefix.get(prefix, ())]
+        matches = sorted(
+            (
+                (m.start(), -m.end(), term, m.group())
+                for term in candidates
+                for m in term.pattern.finditer(text)
+            ),
+            key=lambda match: match[:2],
+        )
+        found, end = [], 0
+        for start, negative_end, term, text_found in matches:
+            if start >= end:
+                found.append(Occurrence(term, start, -negative_end, text_found))
+                end = -negative_end
+        return found
+
+    def mask(self, text: str, tokenizer: Tokenizer) -> Masked | None:
+        """The sentence with its terms replaced by placeholders, or None when it has no term."""
+        occurrences = self.find(text)[:MAX_PLACEHOLDERS]
+        if not occurrences:
+            return None
+        placeholders = (chr(c) for c in _PRIVATE_USE if chr(c) not in text and tokenizer.is_unknown(chr(c)))
+        pieces, slots, start = [], [], 0
+        for occurrence, placeholder in zip(occurrences, placeholders, strict=False):
+            pieces += [text[start : occurrence.start], placeholder]
+            slots.append((placeholder, occurrence.term))
+            start = occurrence.end
+        pieces.append(text[start:])
+        return Masked("".join(pieces), tuple(slots))
+
+
+def _word_pattern(word: str, last: bool) -> str:
+    if len(word) > 1 and word.isupper():
+        return re.escape(word) + "s?"  # an acronym: des BNDs
+    stem, endings = (
+        (word, _NOUN_ENDINGS) if last else (_ADJECTIVE_ENDING.sub("", word) or word, _ADJECTIVE_ENDINGS)
+    )
+    first = stem[0]
+    return f"[{re.escape(first.upper())}{re.escape(first.lower())}]{re.escape(stem[1:])}{endings}"
