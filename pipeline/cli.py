@@ -122,6 +122,12 @@ def run(
     log_json: Annotated[
         bool, typer.Option("--log-json", help="One JSON object per document on stdout.")
     ] = False,
+    executor: Annotated[
+        str | None, typer.Option("--executor", help="local (this process) or ray (a Ray cluster).")
+    ] = None,
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Ray cluster to join (default: start a local one).")
+    ] = None,
 ) -> None:
     """Translate and summarize documents into bilingual briefings (the batch job).
 
@@ -145,6 +151,8 @@ def run(
                 "translate.beam_size": beam_size,
                 "translate.cache": cache,
                 "output.formats": formats.split(",") if formats else None,
+                "executor.kind": executor,
+                "executor.address": ray_address,
             },
         )
         with _Progress(quiet, log_json) as progress:

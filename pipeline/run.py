@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.budget import UNLIMITED, Budget, StopFlag
-from pipeline.config import Config
+from pipeline.config import Config, ConfigError
 from pipeline.detect import LanguageDetector, detect_document
 from pipeline.document import Document
 from pipeline.fileio import (
@@ -257,8 +257,13 @@ def run(
 def make_executor(config: Config, translator, stop: StopFlag, on_progress=None):
     """The executor `config.executor.kind` names; Ray is imported only when it is the one."""
     if config.executor.kind == "ray":
-        from pipeline.ray_executor import RayExecutor
-
+        try:
+            from pipeline.ray_executor import RayExecutor
+        except ImportError as exc:
+            raise ConfigError(
+                f"{config.path}: executor.kind = ray needs Ray Data ({exc}); install it with "
+                "pip install '.[ray]'"
+            ) from None
         return RayExecutor(config, translator, stop)
     from pipeline.execute import LocalExecutor
 
