@@ -1,0 +1,115 @@
+"""`pipeline run --executor ray` on a local Ray cluster (2 CPUs, shared by this module's tests): the
+same briefings, failures, skips and cache as the local executor."""
+
+import dataclasses
+import json
+import os
+import shutil
+
+import pytest
+from conftest import DEMO
+
+from pipeline.cache import TranslationCache
+from pipeline.run import run
+from pipeline.translate import Translator
+
+ray = pytest.importorskip("ray", reason="Ray is an extra: pip install '.[ray]' (make test installs it)")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def local_cluster():
+    os.environ.setdefault("RAY_DISABLE_USAGE_STATS", "1")
+    ray.init(
+        num_cpus=2, include_dashboard=False, object_store_memory=200 * 1024 * 1024, logging_level="error"
+    )
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def ray_config(config):
+    # One translation actor of one CPU leaves the other CPU to the read/summary/render tasks.
+    return dataclasses.replace(config, executor=dataclasses.replace(config.executor, kind="ray", actors=1))
+
+
+def tree(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != ".pipeline.lock"}
+
+
+def outcomes(report):
+    return sorted((r.name, r.status, r.error) for r in report.results)
+
+
+def test_ray_gives_byte_identical_briefings_manifest_and_index(tmp_path, config, ray_config, translator):
+    run([DEMO / "de"], tmp_path / "local", config, translator=translator)
+    report = run([DEMO / "de"], tmp_path / "ray", ray_config, translator=translator)
+    assert {r.status for r in report.results} == {"ok"}
+    assert tree(tmp_path / "ray") == tree(tmp_path / "local")
+    assert sorted(name for name in tree(tmp_path / "ray") if name.endswith(".html")) == [
+        "forschung.html",
+        "index.html",
+        "stadtrat.html",
+        "wetter.html",
+    ]
+
+
+def test_a_failing_document_is_isolated_and_reported_as_locally(tmp_path, config, ray_config, translator):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(DEMO / "de", inbox)
+    (inbox / "empty.md").write_text("", encoding="utf-8")
+    (inbox / "french.md").write_text(
+        "Le conseil municipal a adopté le budget de la ville pour l'année prochaine après un long débat.\n",
+        encoding="utf-8",
+    )
+    (inbox / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    local = run([inbox], tmp_path / "local", config, translator=translator)
+    through_ray = run([inbox], tmp_path / "ray", ray_config, translator=translator)
+    assert outcomes(through_ray) == outcomes(local)
+    assert [name for name, status, _ in outcomes(through_ray) if status == "failed"] == [
+        "empty",
+        "french",
+        "gone",
+    ]
+    assert tree(tmp_path / "ray") == tree(tmp_path / "local")
+
+
+def test_an_incremental_rerun_through_ray_redoes_only_the_changed_input(tmp_path, ray_config, translator):
+    inbox = tmp_path / "inbox"
+    shutil.copytree(DEMO / "de", inbox)
+    run([inbox], tmp_path / "out", ray_config, translator=translator)
+    with open(inbox / "wetter.md", "a", encoding="utf-8") as f:
+        f.write("\nDer Stadtrat tagt am Montag.\n")
+    report = run([inbox], tmp_path / "out", ray_config, translator=translator)
+    assert outcomes(report) == [
+        ("forschung", "skipped", None),
+        ("stadtrat", "skipped", None),
+        ("wetter", "ok", None),
+    ]
+
+
+def test_the_driver_cache_is_used_before_shipping_and_filled_with_fresh_translations(
+    tmp_path, installed_model, ray_config
+):
+    cache = TranslationCache(tmp_path / "cache.sqlite3")
+    translator = Translator(installed_model, ray_config.translate, cache)
+    first = "Der Sturm erreicht am Freitag die Küste."
+    (tmp_path / "a.md").write_text(f"{first}\n", encoding="utf-8")
+    marked = "THE CACHED ENGLISH"
+    cache.put_many(translator.cache_key, [(first, marked)])
+    (tmp_path / "b.md").write_text((DEMO / "de" / "wetter.md").read_text(encoding="utf-8"), encoding="utf-8")
+    run([tmp_path / "a.md", tmp_path / "b.md"], tmp_path / "out", ray_config, translator=translator)
+    briefing = json.loads((tmp_path / "out" / "a.json").read_text(encoding="utf-8"))
+    assert briefing["paragraphs"][0]["target"]["text"] == marked  # the cached one, not the model's
+    # Every sentence the actors translated is now in the driver's cache: a local re-run translates none.
+    again = Translator(installed_model, ray_config.translate, cache)
+    run(
+        [tmp_path / "b.md"],
+        tmp_path / "again",
+        dataclasses.replace(ray_config, executor=_local(ray_config)),
+        translator=again,
+    )
+    assert again.translated_count == 0
+
+
+def _local(config):
+    return dataclasses.replace(config.executor, kind="local")
