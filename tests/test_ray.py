@@ -1,10 +1,12 @@
-"""`pipeline run --executor ray` on a local Ray cluster (2 CPUs, shared by this module's tests): the
-same briefings, failures, skips and cache as the local executor."""
+"""`pipeline run --executor ray` on a local Ray cluster of two nodes of one CPU each on loopback (shared
+by this module's tests, so nothing may rely on one process or one node): the same briefings, failures,
+skips and cache as the local executor, and a translation actor killed mid-run costs nothing."""
 
 import dataclasses
 import json
 import os
 import shutil
+import signal
 
 import pytest
 from conftest import DEMO
@@ -71,6 +73,52 @@ def test_a_failing_document_is_isolated_and_reported_as_locally(tmp_path, config
         "gone",
     ]
     assert tree(tmp_path / "ray") == tree(tmp_path / "local")
+
+
+def test_a_translation_actor_killed_mid_run_is_replaced_and_no_briefing_is_lost_or_doubled(
+    tmp_path, config, ray_config, translator
+):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    documents = sorted((DEMO / "de").glob("*.md"))
+    for i in range(24):  # one document per actor call: the kill lands between or during calls
+        shutil.copy(documents[i % len(documents)], inbox / f"doc{i:02}.md")
+    one_by_one = dataclasses.replace(
+        ray_config, executor=dataclasses.replace(ray_config.executor, batch_size=1)
+    )
+    killed = []
+
+    def kill_the_actor_after_the_first_briefing(result):
+        if not killed:
+            killed.extend(_actor_pids())
+            for pid in killed:
+                os.kill(pid, signal.SIGKILL)
+
+    report = run(
+        [inbox],
+        tmp_path / "ray",
+        one_by_one,
+        translator=translator,
+        on_document=kill_the_actor_after_the_first_briefing,
+    )
+    assert killed
+    assert sorted((r.name, r.status) for r in report.results) == [(f"doc{i:02}", "ok") for i in range(24)]
+    run([inbox], tmp_path / "local", config, translator=translator)
+    assert tree(tmp_path / "ray") == tree(tmp_path / "local")
+
+
+def _actor_pids() -> list[int]:
+    """The processes of this cluster's translation actors (Ray names them after the class)."""
+    pids = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/cmdline", "rb") as f:
+                    if b"MapBatches(_Translate)" in f.read():
+                        pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
 
 
 def test_an_incremental_rerun_through_ray_redoes_only_the_changed_input(tmp_path, ray_config, translator):
