@@ -121,6 +121,27 @@ def _actor_pids() -> list[int]:
     return pids
 
 
+def test_sigterm_stops_a_ray_run_keeping_what_was_written(tmp_path, ray_config, translator):
+    from pipeline.budget import Interrupted
+
+    def stop_after_the_first(result):
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    with pytest.raises(Interrupted):
+        run(
+            [DEMO / "de"],
+            tmp_path / "out",
+            ray_config,
+            translator=translator,
+            on_document=stop_after_the_first,
+        )
+    manifest = json.loads((tmp_path / "out" / ".pipeline-manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["entries"]) == 1  # the first briefing, complete; nothing half-written
+    assert not list((tmp_path / "out").glob(".*.tmp"))
+    report = run([DEMO / "de"], tmp_path / "out", ray_config, translator=translator)
+    assert sorted(r.status for r in report.results) == ["ok", "ok", "skipped"]
+
+
 def test_an_incremental_rerun_through_ray_redoes_only_the_changed_input(tmp_path, ray_config, translator):
     inbox = tmp_path / "inbox"
     shutil.copytree(DEMO / "de", inbox)
