@@ -60,6 +60,7 @@ bench: bench-venv
 	$(BIN)/python bench/run_bench.py
 	$(BIN)/python bench/parity.py
 	$(BIN)/python bench/long_docs.py
+	$(BIN)/python bench/ray_executor.py
 
 bench-venv: $(BIN)/pipeline
 	test -x .venv-bench/bin/python || $(PY) -m venv .venv-bench

@@ -36,9 +36,10 @@ from pipeline.execute import (
 )
 from pipeline.reader import read_bytes
 
-# Documents planned at once: prepared documents wait on the driver for their cache look-up, so this
-# bounds the driver's memory (the bench corpus's documents are ~30 kB prepared: ~30 MB a chunk) while
-# keeping every actor busy for many batches. Only memory and the start of each chunk depend on it.
+# Documents planned at once (batch_size × actors × this): their shipped bytes and prepared documents
+# wait on the driver for the cache look-up, so this bounds the driver's memory (1,024 documents of the
+# bench corpus, ~2 kB each and ~30 kB prepared: ~30 MB), while each actor gets many batches per chunk.
+# Only memory and the pause at the start of each chunk depend on it.
 CHUNK_BATCHES_PER_ACTOR = 16
 # CPUs a read/detect/split or review/summary/render task asks of Ray: these stages are ~3 % of the
 # translation's time (README, Speed), so a small share lets them run beside actors that hold whole CPUs.
@@ -135,10 +136,11 @@ def _connect(address: str) -> bool:
     import ray
     import ray.data
 
+    # The pipeline has its own progress output; no Ray progress bars, nor a line per dataset in cron logs.
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
     context = ray.data.DataContext.get_current()
-    context.enable_progress_bars = False  # the pipeline has its own progress output
+    context.enable_progress_bars = False
     context.print_on_execution_start = False
-    logging.getLogger("ray.data").setLevel(logging.WARNING)  # no line per dataset in cron logs
     if ray.is_initialized():
         return False
     os.environ.setdefault("RAY_DISABLE_USAGE_STATS", "1")
