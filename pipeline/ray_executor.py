@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import signal
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import cache
@@ -145,7 +147,11 @@ def _connect(address: str) -> bool:
         return False
     os.environ.setdefault("RAY_DISABLE_USAGE_STATS", "1")
     options = {"address": address} if address else {"object_store_memory": LOCAL_OBJECT_STORE_BYTES}
+    # ray.init replaces the SIGTERM handler with sys.exit; the run's own (pipeline.run) is put back.
+    handler = signal.getsignal(signal.SIGTERM)
     ray.init(include_dashboard=False, logging_level="warning", **options)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
     return True
 
 

@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 
 import pytest
 from conftest import DEMO
@@ -140,6 +142,42 @@ def test_sigterm_stops_a_ray_run_keeping_what_was_written(tmp_path, ray_config, 
     assert not list((tmp_path / "out").glob(".*.tmp"))
     report = run([DEMO / "de"], tmp_path / "out", ray_config, translator=translator)
     assert sorted(r.status for r in report.results) == ["ok", "ok", "skipped"]
+
+
+def test_the_command_line_through_ray_logs_json_and_exits_143_on_sigterm(tmp_path, installed_model):
+    # A Ray of its own in a new process, as cron starts it: ray.init must leave the run's SIGTERM handler.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    documents = sorted((DEMO / "de").glob("*.md"))
+    for i in range(24):
+        shutil.copy(documents[i % len(documents)], inbox / f"doc{i:02}.md")
+    settings = tmp_path / "ray.toml"
+    settings.write_text('[executor]\nkind = "ray"\nactors = 1\nbatch_size = 1\n', encoding="utf-8")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "run",
+            inbox,
+            "--out",
+            tmp_path / "out",
+            "--config",
+            settings,
+            "--log-json",
+            "--no-cache",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    first = json.loads(process.stdout.readline())
+    process.send_signal(signal.SIGTERM)
+    rest, errors = process.communicate(timeout=120)
+    assert process.returncode == 143, errors
+    assert "stopped by SIGTERM" in errors and "Traceback" not in errors
+    assert first["status"] == "ok" and (tmp_path / "out" / f"{first['name']}.json").is_file()
+    assert len(rest.splitlines()) < 23
 
 
 def test_an_incremental_rerun_through_ray_redoes_only_the_changed_input(tmp_path, ray_config, translator):
