@@ -44,9 +44,18 @@ def outcomes(report):
     return sorted((r.name, r.status, r.error) for r in report.results)
 
 
-def test_ray_gives_byte_identical_briefings_manifest_and_index(tmp_path, config, ray_config, translator):
+@pytest.mark.parametrize("inputs", ["ship", "shared"])  # bytes read by the driver, or paths by the workers
+def test_ray_gives_byte_identical_briefings_manifest_and_index(
+    tmp_path, config, ray_config, translator, inputs
+):
     run([DEMO / "de"], tmp_path / "local", config, translator=translator)
-    report = run([DEMO / "de"], tmp_path / "ray", ray_config, translator=translator)
+    executor = dataclasses.replace(ray_config.executor, inputs=inputs)
+    report = run(
+        [DEMO / "de"],
+        tmp_path / "ray",
+        dataclasses.replace(ray_config, executor=executor),
+        translator=translator,
+    )
     assert {r.status for r in report.results} == {"ok"}
     assert tree(tmp_path / "ray") == tree(tmp_path / "local")
     assert sorted(name for name in tree(tmp_path / "ray") if name.endswith(".html")) == [
