@@ -16,7 +16,7 @@ $(BIN)/pipeline: pyproject.toml
 	# The review's noun lexicon (pipeline/review/names.py) is a data file; its declared dependency, a
 	# Wiktionary parser, pins an old lxml and is never used.
 	$(BIN)/python -m pip install -q --no-deps german-nouns==1.2.5
-	set -o pipefail; $(BIN)/python -m pip install -q -e '.[dev]' 2>&1 | \
+	set -o pipefail; $(BIN)/python -m pip install -q -e '.[dev,ray]' 2>&1 | \
 		{ grep -v -e '^argostranslate .* requires' -e '^german-nouns .* requires' \
 			-e "^ERROR: pip's dependency resolver" || true; }
 	touch $@
@@ -68,6 +68,7 @@ bench: bench-venv
 	$(BIN)/python bench/run_bench.py
 	$(BIN)/python bench/parity.py
 	$(BIN)/python bench/long_docs.py
+	$(BIN)/python bench/ray_executor.py
 
 bench-venv: $(BIN)/pipeline
 	test -x .venv-bench/bin/python || $(PY) -m venv .venv-bench

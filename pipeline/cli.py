@@ -136,6 +136,12 @@ def run(
     log_json: Annotated[
         bool, typer.Option("--log-json", help="One JSON object per document on stdout.")
     ] = False,
+    executor: Annotated[
+        str | None, typer.Option("--executor", help="local (this process) or ray (a Ray cluster).")
+    ] = None,
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Ray cluster to join (default: start a local one).")
+    ] = None,
 ) -> None:
     """Translate and summarize documents into bilingual briefings (the batch job).
 
@@ -160,6 +166,8 @@ def run(
                 "translate.cache": cache,
                 "review.glossary": _absolute(glossary),
                 "output.formats": formats.split(",") if formats else None,
+                "executor.kind": executor,
+                "executor.address": ray_address,
             },
         )
         with _Progress(quiet, log_json) as progress:

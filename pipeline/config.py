@@ -76,6 +76,19 @@ class LimitsConfig:
 
 
 @dataclass(frozen=True)
+class ExecutorConfig:
+    """Where the documents are processed: "local" (this process) or "ray" (pipeline.ray_executor)."""
+
+    kind: str
+    address: str  # Ray cluster address ("" = start a local one; "auto" = the one this node joined)
+    actors: int  # translation actors, each with its own CTranslate2 model
+    cpus_per_actor: float
+    batch_size: int  # documents per translation call on an actor
+    intra_threads: int  # CTranslate2 threads per actor (Ray sets OMP_NUM_THREADS to num_cpus anyway)
+    inputs: str  # "ship": the driver reads inputs and ships their bytes; "shared": workers read the paths
+
+
+@dataclass(frozen=True)
 class Config:
     input: InputConfig
     language: LanguageConfig
@@ -84,6 +97,7 @@ class Config:
     summary: SummaryConfig
     output: OutputConfig
     limits: LimitsConfig
+    executor: ExecutorConfig
     path: Path
 
 
@@ -95,6 +109,7 @@ _SECTIONS = {
     "summary": SummaryConfig,
     "output": OutputConfig,
     "limits": LimitsConfig,
+    "executor": ExecutorConfig,
 }
 
 
@@ -178,6 +193,15 @@ def _validate(path: Path, config: Config) -> None:
         Length.parse(config.summary.length)
     except ValueError as exc:
         raise ConfigError(f"{path}: summary.length: {exc}") from None
+    ex = config.executor
+    if ex.kind not in ("local", "ray"):
+        raise ConfigError(f"{path}: executor.kind must be local or ray")
+    if ex.inputs not in ("ship", "shared"):
+        raise ConfigError(f"{path}: executor.inputs must be ship or shared")
+    if ex.actors < 1 or ex.batch_size < 1 or ex.cpus_per_actor <= 0 or ex.intra_threads < 1:
+        raise ConfigError(
+            f"{path}: executor.actors, batch_size and intra_threads must be at least 1, cpus_per_actor > 0"
+        )
     bad = [f for f in config.output.formats if f not in FORMATS]
     if bad or not config.output.formats:
         raise ConfigError(f"{path}: output.formats must be a non-empty list of {', '.join(FORMATS)}")

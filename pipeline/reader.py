@@ -31,13 +31,17 @@ class InputError(Exception):
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
-def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, budget: Budget = UNLIMITED) -> Document:
+def read_document(
+    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, budget: Budget = UNLIMITED, data: bytes | None = None
+) -> Document:
     """Read a file of a supported type (``pipeline.readers``) of at most ``max_bytes`` bytes: its
     paragraphs, and what the reader of its format found out about it (metadata, notes).
 
+    `data`, when given, are the file's bytes as `read_bytes` read them elsewhere (another machine).
     `budget` is checked between the megabytes read.
     """
-    data = _read_bytes(path, max_bytes, budget)
+    if data is None:
+        data = read_bytes(path, max_bytes, budget)
     if not data:
         raise InputError(f"{path}: the file is empty")
     try:
@@ -56,7 +60,7 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, budget: Budget
     )
 
 
-def _read_bytes(path: Path, max_bytes: int, budget: Budget) -> bytes:
+def read_bytes(path: Path, max_bytes: int, budget: Budget) -> bytes:
     """The file's bytes, once the opened file is known to be a regular file of a supported type and size.
 
     Checking the opened file (fstat) rather than the name leaves no gap in which it could be swapped.

@@ -18,15 +18,14 @@ import os
 import re
 import signal
 import threading
-import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pipeline.budget import UNLIMITED, Budget, OverBudget, StopFlag
-from pipeline.config import Config
+from pipeline.budget import UNLIMITED, Budget, StopFlag
+from pipeline.config import Config, ConfigError
 from pipeline.detect import LanguageDetector, detect_document
 from pipeline.document import Document
 from pipeline.fileio import (
@@ -41,15 +40,13 @@ from pipeline.manifest import Entry, Manifest
 from pipeline.reader import SUPPORTED_SUFFIXES, InputError, read_document
 from pipeline.render import (
     IndexEntry,
-    document_title,
     render_html,
     render_index,
     render_json,
     render_markdown,
 )
-from pipeline.review import REVIEW_VERSION, review_document
+from pipeline.review import REVIEW_VERSION
 from pipeline.split import split_document
-from pipeline.summarize import Length, summarize_document
 
 DOCUMENTS_PER_BATCH = 32
 # A document of more sentences than this is translated on its own, after the rest of its group is done
@@ -104,16 +101,6 @@ class RunReport:
 class Source:
     path: Path
     name: str  # output file stem, unique within the run
-
-
-@dataclass(eq=False)
-class _Work:
-    """A prepared document on its way through the batch, and the seconds spent on it so far."""
-
-    source: Source
-    sha256: str | None
-    doc: Document
-    seconds: float
 
 
 def load_translator(config: Config):
@@ -181,9 +168,16 @@ def safe_name(text: str) -> str:
     return text[:120]
 
 
-def prepare(path: Path, detector: LanguageDetector, config: Config, budget: Budget = UNLIMITED) -> Document:
-    """Read, detect and split one document; refuse languages the pipeline cannot handle."""
-    doc = read_document(path, max_bytes=config.input.max_bytes, budget=budget)
+def prepare(
+    path: Path,
+    detector: LanguageDetector,
+    config: Config,
+    budget: Budget = UNLIMITED,
+    data: bytes | None = None,
+) -> Document:
+    """Read (or parse the file's shipped `data`), detect and split one document; refuse languages the
+    pipeline cannot handle."""
+    doc = read_document(path, max_bytes=config.input.max_bytes, budget=budget, data=data)
     doc.target_lang = config.language.target
     detect_document(doc, detector, budget)
     if doc.lang not in (config.language.source, config.language.target):
@@ -199,20 +193,13 @@ def config_fingerprint(config: Config, glossary_sha256: str | None = None) -> st
     """What the briefings depend on; threads, cache and input limits do not change a briefing. The
     glossary counts by its content, wherever it is."""
     relevant = asdict(config)
-    for key in ("path", "input", "limits"):
+    for key in ("path", "input", "limits", "executor"):
         relevant.pop(key)
     for key in ("inter_threads", "intra_threads", "cache"):
         relevant["translate"].pop(key)
     # the glossary's content replaces its path
     relevant["review"] |= {"version": REVIEW_VERSION, "glossary": glossary_sha256}
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def _file_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # the reader reports the problem
 
 
 def _file_sha256(path: Path) -> str | None:
@@ -243,7 +230,8 @@ def run(
     any work, LockedError when another run holds `out_dir`, Interrupted after SIGINT/SIGTERM, and
     OutputError when `out_dir` cannot be written (a full disk stops the run at once; the manifest then
     lists only complete briefings, and the next run picks up where this one stopped).
-    `on_progress(done, total)` follows the sentences of the translation under way.
+    `on_progress(done, total)` follows the sentences of the translation under way (local executor).
+    The work is done by the executor that `config.executor.kind` names (pipeline.execute).
     """
     translator = translator or load_translator(config)
     sources = collect_sources(inputs)
@@ -252,34 +240,53 @@ def run(
         with output_errors(out_dir):
             for leftover in out_dir.glob(".*.tmp"):  # from a run that was killed mid-write
                 leftover.unlink(missing_ok=True)
-        batch = _Batch(
-            out_dir, config, translator, Manifest(out_dir), RunReport(out_dir), on_document, on_progress, stop
-        )
+        record = _Record(out_dir, config, translator, Manifest(out_dir), RunReport(out_dir), on_document)
         todo = []
         for source in sources:
             sha256 = _file_sha256(source.path)
-            if not force and sha256 and batch.is_current(source, sha256):
-                batch.record(DocumentResult(source.path, source.name, "skipped"))
+            if not force and sha256 and record.is_current(source, sha256):
+                record.report_result(DocumentResult(source.path, source.name, "skipped"))
             else:
                 todo.append((source, sha256))
         try:
-            for start in range(0, len(todo), DOCUMENTS_PER_BATCH):
-                batch.process(todo[start : start + DOCUMENTS_PER_BATCH])
+            if todo:
+                outcomes = make_executor(config, translator, stop, on_progress).execute(todo)
+                for done, outcome in enumerate(outcomes, 1):
+                    record.outcome(outcome)
+                    if done % DOCUMENTS_PER_BATCH == 0:
+                        record.manifest.save()
         except BaseException:
             # Record what was finished; if the disk is still full, the manifest on disk stays the last
             # consistent one and the first error is the one reported.
             try:
-                batch.finish(sources, prune)
+                record.finish(sources, prune)
             except OutputError:
                 pass
             raise
-        batch.finish(sources, prune)
-    return batch.report
+        record.finish(sources, prune)
+    return record.report
+
+
+def make_executor(config: Config, translator, stop: StopFlag, on_progress=None):
+    """The executor `config.executor.kind` names; Ray is imported only when it is the one."""
+    if config.executor.kind == "ray":
+        try:
+            from pipeline.ray_executor import RayExecutor
+        except ImportError as exc:
+            raise ConfigError(
+                f"{config.path}: executor.kind = ray needs Ray Data ({exc}); install it with "
+                "pip install '.[ray]'"
+            ) from None
+        return RayExecutor(config, translator, stop)
+    from pipeline.execute import LocalExecutor
+
+    return LocalExecutor(config, translator, stop, on_progress)
 
 
 @dataclass
-class _Batch:
-    """The state of one run while it works through groups of documents."""
+class _Record:
+    """The record side of one run: briefings written, the manifest and the report kept, as each
+    document's outcome arrives from the executor."""
 
     out_dir: Path
     config: Config
@@ -287,8 +294,6 @@ class _Batch:
     manifest: Manifest
     report: RunReport
     on_document: Callable[[DocumentResult], None] | None
-    on_progress: Callable[[int, int], None] | None
-    stop: StopFlag
 
     def __post_init__(self):
         self.glossary = getattr(self.translator, "glossary", None)
@@ -296,11 +301,9 @@ class _Batch:
             config_fingerprint(self.config, self.glossary.sha256 if self.glossary else None),
             f"{self.translator.info.package}@{self.translator.info.version}",
         )
-        self.detector = LanguageDetector(self.config.language.candidates)
-        self.length = Length.parse(self.config.summary.length)
 
     def finish(self, sources: Sequence[Source], prune: bool) -> None:
-        """The manifest and the index, after the last group (or when the run stops early)."""
+        """The manifest and the index, after the last document (or when the run stops early)."""
         self.report.deleted = _forget_deleted(self.manifest, sources, self.out_dir, prune)
         self.manifest.save()
         write_index(self.out_dir, self.manifest, {s.name for s in sources}, self.config.output.formats)
@@ -310,116 +313,37 @@ class _Batch:
             source.name, str(source.path), sha256, *self.fingerprint, self.out_dir
         )
 
-    def process(self, group: list[tuple[Source, str | None]]) -> None:
-        """Prepare the group's documents, translate the ordinary ones together and finish them, then
-        each long one (and each large file) on its own. Every document works against its own budget."""
-        large = [item for item in group if _file_size(item[0].path) > LONG_FILE_BYTES]
-        prepared = [w for w in map(self._prepare, [item for item in group if item not in large]) if w]
-        ordinary = [w for w in prepared if len(w.doc.sentences()) <= GROUP_SENTENCES]
-        self._finish(self._translate(ordinary))
-        for work in prepared:
-            if len(work.doc.sentences()) > GROUP_SENTENCES:
-                self._finish(self._translate([work]))
-        for item in large:
-            if work := self._prepare(item):
-                self._finish(self._translate([work]))
-        self.manifest.save()
+    def outcome(self, outcome) -> None:
+        """Write a finished briefing (an OutputError stops the run: the next one would fail the same
+        way) and its manifest entry, or record a failure."""
+        from pipeline.execute import Failure
 
-    def _prepare(self, item: tuple[Source, str | None]) -> _Work | None:
-        """Read, detect and split one document; None (and recorded as failed) if that fails."""
-        source, sha256 = item
-        started = time.perf_counter()
-        try:
-            doc = prepare(source.path, self.detector, self.config, self.budget())
-            return _Work(source, sha256, doc, time.perf_counter() - started)
-        except Exception as exc:  # noqa: BLE001 — one document's failure is recorded, the batch goes on
-            self.fail(source, sha256, exc, time.perf_counter() - started)
-            return None
-
-    def _finish(self, translated: list[_Work]) -> None:
-        """Summarize and write the translated documents, recording each."""
-        for work in translated:
-            started = time.perf_counter()
-            sentences = len(work.doc.sentences())
-            try:
-                budget = self.budget(work.seconds)
-                budget.check()
-                review_document(work.doc, budget, self.config.review.min_confidence, self.glossary)
-                summary = self.config.summary
-                summarize_document(work.doc, summary.algorithm, self.length, summary.mode, budget)
-                outputs = write_briefing(work.doc, self.out_dir, work.source.name, self.config.output.formats)
-            except OutputError:
-                raise  # not this document's fault: the next one would fail the same way
-            except Exception as exc:  # noqa: BLE001
-                self.fail(work.source, work.sha256, exc, work.seconds + time.perf_counter() - started)
-                continue
-            self.manifest.entries[work.source.name] = Entry(
-                str(work.source.path),
-                work.sha256 or work.doc.sha256,
-                *self.fingerprint,
-                "ok",
-                tuple(outputs),
-                title=document_title(work.doc),
-                lang=work.doc.lang,
-                paragraphs=len(work.doc.paragraphs),
-                flags=sum(len(t.flags) for t in work.doc.target_sentences()),
+        source = outcome.source
+        if isinstance(outcome, Failure):
+            self.manifest.entries[source.name] = Entry(
+                str(source.path), outcome.sha256 or "", *self.fingerprint, "failed", error=outcome.message
             )
-            seconds = work.seconds + time.perf_counter() - started
-            self.record(DocumentResult(work.source.path, work.source.name, "ok", None, seconds, sentences))
-
-    def _translate(self, items: list[_Work]) -> list[_Work]:
-        """The documents translated in one batch (one document: against what is left of its budget,
-        several: against a whole one); if that fails, one by one to isolate the culprit. Adds each one's
-        share of the time."""
-        from pipeline.translate import translate_documents
-
-        def translate(docs: list[_Work], budget: Budget) -> None:
-            started = time.perf_counter()
-            source_lang = self.config.language.source
-            try:
-                translate_documents(
-                    [w.doc for w in docs], self.translator, source_lang, budget, self.on_progress
-                )
-            finally:
-                total = sum(len(w.doc.sentences()) for w in docs) or 1
-                for w in docs:
-                    w.seconds += (time.perf_counter() - started) * len(w.doc.sentences()) / total
-
-        if not items:
-            return []
-        try:
-            translate(items, self.budget(items[0].seconds if len(items) == 1 else 0.0))
-            return items
-        except Exception as exc:  # noqa: BLE001
-            if len(items) == 1:
-                self.fail(items[0].source, items[0].sha256, exc, items[0].seconds)
-                return []
-            survivors = []
-            for item in items:
-                try:
-                    translate([item], self.budget(item.seconds))
-                    survivors.append(item)
-                except Exception as exc:  # noqa: BLE001
-                    self.fail(item.source, item.sha256, exc, item.seconds)
-            return survivors
-
-    def budget(self, spent: float = 0.0) -> Budget:
-        """The run's stop flag, and limits.document_seconds less the `spent` seconds of a document."""
-        return Budget(self.stop).for_document(self.config.limits.document_seconds, spent)
-
-    def fail(self, source: Source, sha256: str | None, exc: Exception, seconds: float) -> None:
-        if isinstance(exc, InputError):
-            message = str(exc)
-        elif isinstance(exc, OverBudget):
-            message = f"{source.path}: {exc}"
-        else:
-            message = f"{source.path}: internal error: {type(exc).__name__}: {exc}"
+            self.report_result(
+                DocumentResult(source.path, source.name, "failed", outcome.message, outcome.seconds)
+            )
+            return
+        write_all_atomic({self.out_dir / name: text for name, text in outcome.files.items()})
         self.manifest.entries[source.name] = Entry(
-            str(source.path), sha256 or "", *self.fingerprint, "failed", error=message
+            str(source.path),
+            outcome.sha256,
+            *self.fingerprint,
+            "ok",
+            tuple(outcome.files),
+            title=outcome.title,
+            lang=outcome.lang,
+            paragraphs=outcome.paragraphs,
+            flags=outcome.flags,
         )
-        self.record(DocumentResult(source.path, source.name, "failed", message, seconds))
+        self.report_result(
+            DocumentResult(source.path, source.name, "ok", None, outcome.seconds, outcome.sentences)
+        )
 
-    def record(self, result: DocumentResult) -> None:
+    def report_result(self, result: DocumentResult) -> None:
         self.report.results.append(result)
         if self.on_document:
             self.on_document(result)
@@ -438,13 +362,16 @@ def _forget_deleted(manifest: Manifest, sources: Sequence[Source], out_dir: Path
     return deleted
 
 
+def render_briefing(doc: Document, name: str, formats: Sequence[str]) -> dict[str, str]:
+    """Every format of one briefing: file name → text."""
+    return {f"{name}.{fmt}": RENDERERS[fmt](doc) for fmt in formats}
+
+
 def write_briefing(doc: Document, out_dir: Path, name: str, formats: Sequence[str]) -> list[str]:
     """All formats of one briefing, renamed into place together: never only some of them."""
-    outputs = [f"{name}.{fmt}" for fmt in formats]
-    write_all_atomic(
-        {out_dir / output: RENDERERS[fmt](doc) for fmt, output in zip(formats, outputs, strict=True)}
-    )
-    return outputs
+    files = render_briefing(doc, name, formats)
+    write_all_atomic({out_dir / output: text for output, text in files.items()})
+    return list(files)
 
 
 def write_index(out_dir: Path, manifest: Manifest, current: set[str], formats: Sequence[str]) -> None:

@@ -139,11 +139,12 @@ def test_missing_input_file_is_reported(tmp_path):
     assert result.returncode == 1 and "nope.md" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_runtime_path_never_imports_torch_stanza_or_spacy(tmp_path, installed_model):
+def test_runtime_path_never_imports_torch_stanza_spacy_or_ray(tmp_path, installed_model):
     code = (
         "import sys, pathlib; from pipeline.config import load_config; from pipeline.run import run; "
         f"run([pathlib.Path({str(DEMO / 'de')!r})], pathlib.Path({str(tmp_path)!r}), load_config()); "
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'stanza', 'spacy'}))"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'torch', 'stanza', 'spacy', 'ray', 'pyarrow'}))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
