@@ -118,7 +118,9 @@ def find_package(from_code: str, to_code: str) -> Package:
     return max(candidates, key=version)
 
 
-def model_info(pkg: Package, settings: dict | None = None) -> ModelInfo:
+def model_info(
+    pkg: Package, settings: dict | None = None, shortlist: bool = False, profile: str = "standard"
+) -> ModelInfo:
     name = getattr(pkg, "package_name", None) or Path(pkg.package_path).name
     return ModelInfo(
         package=name,
@@ -127,6 +129,8 @@ def model_info(pkg: Package, settings: dict | None = None) -> ModelInfo:
         to_code=pkg.to_code,
         path=str(pkg.package_path),
         settings=settings or {},
+        shortlist=shortlist,
+        profile=profile,
     )
 
 

@@ -127,7 +127,12 @@ def load_translator(config: Config):
 
     package = find_package(config.language.source, config.language.target)
     cache = TranslationCache(default_cache_path()) if config.translate.cache else None
-    return Translator(package, config.translate, cache)
+    shortlist = None
+    if config.translate.shortlist:
+        from pipeline.shortlist import for_run
+
+        shortlist = for_run(package, config.standard_translate, config.shortlist, cache)
+    return Translator(package, config.translate, cache, shortlist=shortlist, profile=config.profile)
 
 
 def collect_sources(inputs: Sequence[Path]) -> list[Source]:
@@ -187,7 +192,7 @@ def prepare(path: Path, detector: LanguageDetector, config: Config, budget: Budg
 def config_fingerprint(config: Config) -> str:
     """What the briefings depend on; threads, cache and input limits do not change a briefing."""
     relevant = asdict(config)
-    for key in ("path", "input", "limits"):
+    for key in ("path", "input", "limits", "standard_translate"):
         relevant.pop(key)
     for key in ("inter_threads", "intra_threads", "cache"):
         relevant["translate"].pop(key)

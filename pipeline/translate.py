@@ -49,19 +49,33 @@ class Translator:
     the package's target_prefix, beam = max(num_hypotheses, beam_size)), each a `[translate]` setting.
     """
 
-    def __init__(self, package: Package, settings: TranslateConfig, cache: TranslationCache | None = None):
+    def __init__(
+        self,
+        package: Package,
+        settings: TranslateConfig,
+        cache: TranslationCache | None = None,
+        shortlist: Path | None = None,
+        profile: str = "standard",
+    ):
+        """`shortlist`: a model directory with a verified vocabulary map (pipeline/shortlist.py) to
+        translate with instead of the package's own; `profile` is only recorded."""
         self.path = Path(package.package_path)
         self.settings = settings
         self.cache = cache
+        self.shortlist = shortlist
         self.tokenizer = load_tokenizer(self.path, package.from_code, package.to_code)
         prefix = getattr(package, "target_prefix", "") if settings.use_target_prefix else ""
         self.target_prefix = prefix or None
         decoding = {
-            k: v for k, v in asdict(settings).items() if k not in ("inter_threads", "intra_threads", "cache")
+            k: v
+            for k, v in asdict(settings).items()
+            if k not in ("inter_threads", "intra_threads", "cache", "shortlist")
         }
-        self.info = model_info(package, decoding)
+        self.info = model_info(package, decoding, shortlist=shortlist is not None, profile=profile)
+        # Only a translation with a shortlist gets a "shortlist" entry: earlier keys stay valid.
+        used = {"shortlist": True} if shortlist is not None else {}
         self.cache_key = cache_key(
-            {"package": self.info.package, "version": self.info.version, "prefix": prefix, **decoding}
+            {"package": self.info.package, "version": self.info.version, "prefix": prefix, **decoding, **used}
         )
         self.translated_count = 0  # sentences that went through the model (not from the cache)
 
@@ -71,7 +85,7 @@ class Translator:
         import ctranslate2
 
         return ctranslate2.Translator(
-            str(self.path / "model"),
+            str(self.shortlist or self.path / "model"),
             device="cpu",
             compute_type=self.settings.compute_type,
             inter_threads=workers(self.settings),
@@ -156,6 +170,7 @@ class Translator:
             length_penalty=s.length_penalty,
             replace_unknowns=s.replace_unknowns,
             max_decoding_length=self._output_cap(batch),
+            use_vmap=self.shortlist is not None,
             asynchronous=True,
         )
 
