@@ -156,7 +156,16 @@ def describe(pkg: Package) -> dict:
         "usable": _is_usable(path),
         "sha256": record.get("sha256"),
         "source": record.get("source"),
+        "shortlist": shortlist_state(pkg),
     }
+
+
+def shortlist_state(pkg: Package) -> str | None:
+    """The last shortlist build's outcome in one line ("on: …" or "off: …"), None if never built."""
+    from pipeline.shortlist import read_record
+
+    record = read_record(pkg)
+    return record.reason if record else None
 
 
 def remove(name: str, version: str | None = None) -> list[Path]:
