@@ -426,8 +426,9 @@ def models_shortlist(
     otherwise the state of the current one is shown. Used by `--profile fast` and `translate.shortlist`.
     """
     from pipeline.cache import TranslationCache, default_cache_path
+    from pipeline.fileio import problem
     from pipeline.models import find_package
-    from pipeline.shortlist import build, read_record, rebuild_due
+    from pipeline.shortlist import build, read_record, rebuild_due, shortlist_dir
     from pipeline.translate import Translator
 
     with _errors():
@@ -436,7 +437,11 @@ def models_shortlist(
         cache = TranslationCache(default_cache_path())
         cached = cache.count(Translator(package, cfg.translate, cache).cache_key)
         if rebuild or rebuild_due(package, cfg.shortlist, cached):
-            record = build(package, cfg.translate, cfg.shortlist, cache)
+            try:
+                record = build(package, cfg.translate, cfg.shortlist, cache)
+            except OSError as exc:
+                where = shortlist_dir(package)
+                raise _fail(f"cannot write the shortlist in {where}: {problem(exc)}", EXIT_OUTPUT) from None
         else:
             record = read_record(package)
             if record is None:

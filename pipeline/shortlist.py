@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.config import ShortlistConfig
-from pipeline.fileio import write_atomic
+from pipeline.fileio import problem, write_atomic
 from pipeline.tokenizer import vocabulary
 
 if TYPE_CHECKING:
@@ -271,7 +271,10 @@ def for_run(
     if cache is not None:
         cached = cache.count(Translator(package, translate_settings, cache).cache_key)
         if rebuild_due(package, settings, cached):
-            build(package, translate_settings, settings, cache)
+            try:
+                build(package, translate_settings, settings, cache)
+            except OSError as exc:  # the cache directory is full or read-only: go on as before
+                log.warning("cannot build a shortlist in %s: %s", shortlist_dir(package), problem(exc))
     active = active_model_dir(package)
     if active is None:
         record = read_record(package)

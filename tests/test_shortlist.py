@@ -176,3 +176,16 @@ def test_fast_and_standard_runs_keep_separate_cache_entries(tmp_path, installed_
     again = Translator(installed_model, config.translate, cache)
     again.translate(SOURCES[:5])
     assert again.translated_count == 0 and cache.pairs(standard_key) == standard_entries
+
+
+def test_unwritable_shortlist_directory_warns_and_the_run_goes_on(
+    installed_model, cached, cache_home, caplog
+):
+    (cache_home / "pipeline" / "shortlists").write_text("a file in the way", encoding="utf-8")
+    fast = dataclasses.replace(
+        load_config(profile="fast"), shortlist=sizes(load_config(), always_allowed=500)
+    )
+    translator = load_translator(fast)
+    assert translator.shortlist is None
+    assert "cannot build a shortlist" in caplog.text and "shortlists" in caplog.text
+    assert translator.translate(SOURCES[:3]) == [REFERENCE[s] for s in SOURCES[:3]]
