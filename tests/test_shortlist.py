@@ -4,13 +4,11 @@ held-out cached sentences, used only when verified, kept outside the installed p
 import dataclasses
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import DEMO, ROOT, demo_pairs
+from conftest import DEMO, demo_pairs
+from test_cli import cli as run_cli
 
 from pipeline.cache import TranslationCache, default_cache_path
 from pipeline.config import ConfigError, load_config
@@ -131,18 +129,12 @@ def test_fast_profile_is_beam_1_with_the_shortlist_and_unknown_profiles_are_refu
 def test_fast_and_standard_runs_keep_separate_cache_entries(tmp_path, installed_model):
     """End to end through the CLI: a fast run learns its shortlist from a standard run's cache, its
     briefings name the profile and the shortlist, and a later standard run translates nothing again."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
     settings = tmp_path / "shortlist.toml"
     settings.write_text("[shortlist]\nmin_sentences = 10\nalways_allowed = 500\n", encoding="utf-8")
 
     def cli(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "pipeline", *map(str, args)],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-        )
+        return run_cli(*args, env=env)
 
     def english(out):
         names = [p.stem for p in sorted((DEMO / "de").glob("*.md"))]
