@@ -4,8 +4,8 @@
 2. `pipeline.shortlist.build` learns, verifies (held-out cached sentences) and, if needed, enlarges it.
 3. Over the bench corpus's sentences (none of them learned from), in one process, in turns: raw CTranslate2
    without a shortlist, the standard profile without and with the shortlist, the fast profile (beam 1 with
-   the shortlist) and beam 1 without it; each translation cache off. Identical output is counted against
-   the standard profile without a shortlist.
+   the shortlist) and beam 1 without it; each translation cache off. Ratios are the median over rounds of
+   the ratio within a round. Identical output is counted against the standard profile without a shortlist.
 4. argostranslate's translate() (in .venv-bench, as bench/run_bench.py runs it) at its own default threads
    and at the pipeline's, beam 4, for the fast profile's ratio.
 5. On the fixture package: agreement of fast and standard English over sentences it never saw.
@@ -21,6 +21,7 @@ import argparse
 import dataclasses
 import json
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -30,7 +31,7 @@ import run_bench as rb
 
 MODES = {
     # learn: sentences translated to learn from; paragraphs: the timed corpus (~4 sentences each).
-    "full": {"learn": 1500, "paragraphs": 60, "repeats": 2, "argos_paragraphs": 30, "fixture": 150},
+    "full": {"learn": 1500, "paragraphs": 60, "repeats": 3, "argos_paragraphs": 30, "fixture": 150},
     "quick": {"learn": 1000, "paragraphs": 15, "repeats": 1, "argos_paragraphs": 8, "fixture": 40},
 }
 
@@ -117,10 +118,18 @@ def bench(r: dict, tmp: Path, plan: dict, argos: bool) -> None:
         ct2_out.get(s) == e for s, e in zip(timed, reference, strict=True)
     ) / len(timed)
     s = r["seconds"]
-    r["shortlist_speedup"] = s["standard"] / s["standard_shortlist"]
-    r["shortlist_vs_raw_ct2"] = s["raw_ct2"] / s["standard_shortlist"]
-    r["fast_vs_standard"] = s["standard"] / s["fast"]
-    r["fast_vs_beam1_no_shortlist"] = s["beam1_no_shortlist"] / s["fast"]
+    runs = r["runs"]
+
+    def paired(slow: str, quick: str) -> float:
+        """Median over rounds of slow / quick in the same round: on a shared machine the load moves
+        between rounds more than within one."""
+        return statistics.median(a / b for a, b in zip(runs[slow], runs[quick], strict=True))
+
+    r["shortlist_speedup"] = paired("standard", "standard_shortlist")
+    r["shortlist_vs_raw_ct2"] = paired("raw_ct2", "standard_shortlist")
+    r["standard_vs_raw_ct2"] = paired("raw_ct2", "standard")
+    r["fast_vs_standard"] = paired("standard", "fast")
+    r["fast_vs_beam1_no_shortlist"] = paired("beam1_no_shortlist", "fast")
     per_sentence = s["fast"] / len(timed)
     if argos:
         for key, own in (("argos_own_threads", True), ("argos_same_threads", False)):
@@ -191,6 +200,7 @@ def show(r: dict) -> None:
     for key in (
         "shortlist_speedup",
         "shortlist_vs_raw_ct2",
+        "standard_vs_raw_ct2",
         "fast_vs_standard",
         "fast_vs_beam1_no_shortlist",
         "fast_vs_argos_own_threads",
