@@ -221,8 +221,8 @@ def build(
     write_atomic(target / RECORD_FILE, json.dumps(asdict(record), indent=2) + "\n")
     log.warning(
         "shortlist for %s %s: %s (built in %.1f s)",
-        package.package_name if hasattr(package, "package_name") else target.name,
-        package.package_version,
+        plain.info.package,
+        plain.info.version,
         record.reason,
         time.monotonic() - start,
     )
@@ -257,7 +257,7 @@ def _replace_dir(new: Path, final: Path) -> None:
 def rebuild_due(package: Package, settings: ShortlistConfig, cached_sentences: int) -> bool:
     """No build yet and enough sentences cached, or `rebuild_after` new ones since the last build."""
     record = read_record(package)
-    if record is None:
+    if record is None or not record.verified_on:  # never built, or too few sentences last time
         return cached_sentences >= settings.min_sentences
     return cached_sentences - record.cache_sentences >= settings.rebuild_after
 

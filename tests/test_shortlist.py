@@ -79,10 +79,12 @@ def test_too_small_shortlist_fails_verification_and_stays_off(installed_model, c
     assert translator.shortlist is None and not translator.info.shortlist
 
 
-def test_too_few_cached_sentences_build_no_shortlist(installed_model, config, cached):
-    record = build(installed_model, config.translate, sizes(config, min_sentences=10_000), cached)
+def test_too_few_cached_sentences_build_no_shortlist_until_there_are_enough(installed_model, config, cached):
+    few = sizes(config, min_sentences=10_000)
+    record = build(installed_model, config.translate, few, cached)
     assert not record.active and "too few cached sentences" in record.reason
     assert active_model_dir(installed_model) is None
+    assert not rebuild_due(installed_model, few, 9_999) and rebuild_due(installed_model, few, 10_000)
 
 
 def test_derived_model_directory_never_touches_the_installed_package(installed_model, config, cached):
