@@ -183,3 +183,17 @@ def test_unwritable_shortlist_directory_warns_and_the_run_goes_on(
     assert translator.shortlist is None
     assert "cannot build a shortlist" in caplog.text and "shortlists" in caplog.text
     assert translator.translate(SOURCES[:3]) == [REFERENCE[s] for s in SOURCES[:3]]
+
+
+def test_bpe_packages_learn_in_their_own_target_tokens(bpe_model):
+    from pipeline.shortlist import learn
+    from pipeline.tokenizer import load_tokenizer, vocabulary
+
+    tokenizer = load_tokenizer(Path(bpe_model.package_path), "de", "en")
+    target_vocabulary = set(vocabulary(Path(bpe_model.package_path) / "model", "target"))
+    vmap = learn(demo_pairs(), tokenizer, per_source_token=20, always_allowed=10)
+    (stadtrat,) = tokenizer.encode(["Stadtrat"])
+    brought = {t for token in stadtrat for t in vmap.get(token, [])} | set(vmap[""])
+    (council,) = tokenizer.encode_target(["city council"])
+    assert set(council) <= brought
+    assert set(vmap[""]) <= target_vocabulary  # Moses-tokenized English, segmented with the package's codes
