@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGOS_VERSION := 1.11.0
 
-.PHONY: translate test demo demo-formats lint bench bench-long bench-parity bench-venv bench-sweep fixture clean browser screenshots
+.PHONY: translate test demo demo-formats lint bench bench-long bench-parity bench-venv bench-sweep bench-shortlist fixture clean browser screenshots
 
 $(BIN)/pipeline: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -69,6 +69,12 @@ bench: bench-venv
 	$(BIN)/python bench/parity.py
 	$(BIN)/python bench/long_docs.py
 	$(BIN)/python bench/ray_executor.py
+	$(BIN)/python bench/shortlist.py
+
+# The vocabulary shortlist and the fast profile on the benchmark package (bench/shortlist.py, ~10 min):
+# its build and verification, standard with and without it, fast against argostranslate.
+bench-shortlist: bench-venv
+	$(BIN)/python bench/shortlist.py
 
 bench-venv: $(BIN)/pipeline
 	test -x .venv-bench/bin/python || $(PY) -m venv .venv-bench

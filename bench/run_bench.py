@@ -193,6 +193,10 @@ def engine_settings(config) -> dict:
         "inter_threads": workers(t),
         "intra_threads": t.intra_threads,
         "max_batch_tokens": t.max_batch_tokens,
+        # argostranslate's decoding, as the pipeline's defaults (issue 12)
+        "num_hypotheses": t.num_hypotheses,
+        "length_penalty": t.length_penalty,
+        "replace_unknowns": t.replace_unknowns,
     }
 
 
@@ -320,7 +324,13 @@ def measure_ct2(
 
     def translate(batch=tokens):
         results[:] = translator.translate_batch(
-            batch, beam_size=settings["beam_size"], max_batch_size=batch_tokens, batch_type="tokens"
+            batch,
+            beam_size=max(settings["num_hypotheses"], settings["beam_size"]),
+            num_hypotheses=settings["num_hypotheses"],
+            length_penalty=settings["length_penalty"],
+            replace_unknowns=settings["replace_unknowns"],
+            max_batch_size=batch_tokens,
+            batch_type="tokens",
         )
 
     translate(sp.encode(split_sentences(WARMUP, "de"), out_type=str))

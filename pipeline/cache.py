@@ -126,6 +126,26 @@ class TranslationCache:
         except sqlite3.DatabaseError as exc:
             self._disable(exc)
 
+    def pairs(self, key: str) -> list[tuple[str, str]]:
+        """Every (source, target) cached under `key`, in source order (what a shortlist learns from)."""
+        if self._db is None:
+            return []
+        try:
+            query = "SELECT source, target FROM translations WHERE key = ? ORDER BY source"
+            return list(self._db.execute(query, (key,)))
+        except sqlite3.DatabaseError as exc:
+            self._disable(exc)
+            return []
+
+    def count(self, key: str) -> int:
+        if self._db is None:
+            return 0
+        try:
+            return self._db.execute("SELECT count(*) FROM translations WHERE key = ?", (key,)).fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            self._disable(exc)
+            return 0
+
     def _disable(self, exc: Exception, state: str = "cannot be used") -> None:
         why = problem(exc) if isinstance(exc, OSError) else str(exc)
         log.warning("translation cache %s %s (%s); going on without it", self.path, state, why)

@@ -65,6 +65,12 @@ GlossaryOption = Annotated[
     ),
 ]
 FileArgument = Annotated[Path, typer.Argument(help="A document: .txt, .md, .html or .docx.")]
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        help="A [profiles] entry of the config, e.g. fast (beam 1 with the shortlist); default standard."
+    ),
+]
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -92,10 +98,10 @@ def _errors() -> Iterator[None]:
         raise _fail(str(exc), EXIT_FAILED) from None
 
 
-def _config(path: Path | None, **overrides):
+def _config(path: Path | None, profile: str | None = None, **overrides):
     from pipeline.config import load_config
 
-    return load_config(path, overrides)
+    return load_config(path, overrides, profile)
 
 
 def _absolute(path: Path | None) -> str | None:
@@ -123,6 +129,7 @@ def run(
     summary: SummaryModeOption = None,
     beam_size: Annotated[int | None, typer.Option(help="Beam size for decoding.")] = None,
     glossary: GlossaryOption = None,
+    profile: ProfileOption = None,
     formats: Annotated[str | None, typer.Option("--formats", help="Comma-separated: md,html,json.")] = None,
     cache: Annotated[
         bool | None, typer.Option("--cache/--no-cache", help="Reuse earlier translations.")
@@ -158,6 +165,7 @@ def run(
     with _errors():
         cfg = _config(
             config,
+            profile,
             **{
                 "summary.algorithm": algorithm,
                 "summary.length": length,
@@ -300,13 +308,16 @@ def translate(
     config: ConfigOption = None,
     beam_size: Annotated[int | None, typer.Option(help="Beam size for decoding.")] = None,
     glossary: GlossaryOption = None,
+    profile: ProfileOption = None,
 ) -> None:
     """Translate a document and print the English text, paragraph by paragraph."""
     from pipeline.run import load_translator
     from pipeline.translate import translate_documents
 
     with _errors():
-        cfg = _config(config, **{"translate.beam_size": beam_size, "review.glossary": _absolute(glossary)})
+        cfg = _config(
+            config, profile, **{"translate.beam_size": beam_size, "review.glossary": _absolute(glossary)}
+        )
         translator = load_translator(cfg)
         doc = _prepared(file, cfg)
         translate_documents([doc], translator, cfg.language.source)
@@ -427,6 +438,50 @@ def models_list(
         unusable = "" if p["usable"] else "  (unusable: no model/ or tokenizer)"
         typer.echo(f"{p['from_code']}→{p['to_code']}  {p['package']} {p['version']}  {p['path']}{unusable}")
         typer.echo(f"      sha256 {p['sha256'] or 'unknown (not installed by pipeline)'}")
+        typer.echo(f"      shortlist {p['shortlist'] or 'none built (pipeline models shortlist)'}")
+
+
+@models_app.command("shortlist")
+def models_shortlist(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Build it again even if it is not due.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Learn the de→en package's vocabulary shortlist from the translation cache and verify it.
+
+    Built when none exists or `shortlist.rebuild_after` sentences were cached since, or with --rebuild;
+    otherwise the state of the current one is shown. Used by `--profile fast` and `translate.shortlist`.
+    """
+    from pipeline.cache import TranslationCache, default_cache_path
+    from pipeline.fileio import problem
+    from pipeline.models import find_package
+    from pipeline.shortlist import build, read_record, rebuild_due, shortlist_dir
+    from pipeline.translate import Translator
+
+    with _errors():
+        cfg = _config(config)
+        package = find_package(cfg.language.source, cfg.language.target)
+        cache = TranslationCache(default_cache_path())
+        cached = cache.count(Translator(package, cfg.translate, cache).cache_key)
+        if rebuild or rebuild_due(package, cfg.shortlist, cached):
+            try:
+                record = build(package, cfg.translate, cfg.shortlist, cache)
+            except OSError as exc:
+                where = shortlist_dir(package)
+                raise _fail(f"cannot write the shortlist in {where}: {problem(exc)}", EXIT_OUTPUT) from None
+        else:
+            record = read_record(package)
+            if record is None:
+                raise _fail(
+                    f"no shortlist: {cached} sentences cached, {cfg.shortlist.min_sentences} needed "
+                    "(translate more, or lower shortlist.min_sentences)",
+                    EXIT_FAILED,
+                )
+    typer.echo(f"shortlist {record.reason}")
+    typer.echo(
+        f"      learned from {record.learned_from} sentences; {record.always_allowed} tokens always allowed, "
+        f"{record.per_source_token} per source token; build {record.build_seconds:.1f} s, "
+        f"verification {record.verify_seconds:.1f} s"
+    )
 
 
 @models_app.command("install")

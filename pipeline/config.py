@@ -43,6 +43,20 @@ class TranslateConfig:
     replace_unknowns: bool
     use_target_prefix: bool
     cache: bool
+    # Use the package's verified vocabulary shortlist when there is one (pipeline/shortlist.py).
+    shortlist: bool
+
+
+@dataclass(frozen=True)
+class ShortlistConfig:
+    # Share of held-out cached sentences that must come out identical with the shortlist.
+    min_identical: float
+    per_source_token: int
+    always_allowed: int
+    enlarge_rounds: int
+    verify_sentences: int
+    min_sentences: int
+    rebuild_after: int
 
 
 @dataclass(frozen=True)
@@ -98,7 +112,12 @@ class Config:
     output: OutputConfig
     limits: LimitsConfig
     executor: ExecutorConfig
+    shortlist: ShortlistConfig
     path: Path
+    # The `[profiles]` entry applied over `[translate]` ("standard": none), and `[translate]` without
+    # it (a shortlist is learned from and verified against standard translations).
+    profile: str = "standard"
+    standard_translate: TranslateConfig | None = None
 
 
 _SECTIONS = {
@@ -110,13 +129,18 @@ _SECTIONS = {
     "output": OutputConfig,
     "limits": LimitsConfig,
     "executor": ExecutorConfig,
+    "shortlist": ShortlistConfig,
 }
+STANDARD_PROFILE = "standard"
 
 
-def load_config(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
-    """The defaults, overlaid with the keys of `path` (if given), then with `overrides`.
+def load_config(
+    path: Path | None = None, overrides: dict[str, Any] | None = None, profile: str | None = None
+) -> Config:
+    """The defaults, overlaid with the keys of `path` (if given), then `profile`, then `overrides`.
 
-    `overrides` maps "section.key" to a value; None keeps the file's value.
+    `overrides` maps "section.key" to a value; None keeps the file's value. A profile is a table of
+    `[profiles]` whose keys replace those of `[translate]`.
     """
     data = _read_toml(DEFAULT_CONFIG)
     if path is not None:
@@ -125,15 +149,29 @@ def load_config(path: Path | None = None, overrides: dict[str, Any] | None = Non
                 raise ConfigError(f"{path}: {section} must be a [section]")
             data.setdefault(section, {}).update(values)
     path = path or DEFAULT_CONFIG
+    profiles = data.pop("profiles", {})
+    standard = dict(data.get("translate", {}))
+    profile = profile or STANDARD_PROFILE
+    if profile != STANDARD_PROFILE:
+        if profile not in profiles or not isinstance(profiles[profile], dict):
+            known = ", ".join([STANDARD_PROFILE, *sorted(profiles)])
+            raise ConfigError(f"{path}: unknown profile {profile!r} (known: {known})")
+        for key in profiles[profile]:
+            if key not in {f.name for f in fields(TranslateConfig)}:
+                raise ConfigError(f"{path}: profiles.{profile}.{key} is not a [translate] key")
+        data.setdefault("translate", {}).update(profiles[profile])
     for dotted, value in (overrides or {}).items():
         if value is not None:
             section, key = dotted.split(".")
             data.setdefault(section, {})[key] = value
+            if section == "translate":
+                standard[key] = value
     unknown = set(data) - set(_SECTIONS)
     if unknown:
         raise ConfigError(f"{path}: unknown section [{sorted(unknown)[0]}]")
     sections = {name: _section(path, name, cls, data.get(name, {})) for name, cls in _SECTIONS.items()}
-    config = Config(path=path, **sections)
+    standard_translate = _section(path, "translate", TranslateConfig, standard)
+    config = Config(path=path, profile=profile, standard_translate=standard_translate, **sections)
     _validate(path, config)
     return config
 
@@ -185,6 +223,14 @@ def _validate(path: Path, config: Config) -> None:
         raise ConfigError(f"{path}: translate.inter_threads and intra_threads must be ≥ 0 (0 = automatic)")
     if config.review.min_confidence > 0:
         raise ConfigError(f"{path}: review.min_confidence must be ≤ 0 (a log-probability)")
+    sl = config.shortlist
+    if not 0 < sl.min_identical <= 1:
+        raise ConfigError(f"{path}: shortlist.min_identical must be > 0 and ≤ 1")
+    for key in ("per_source_token", "always_allowed", "verify_sentences", "min_sentences", "rebuild_after"):
+        if getattr(sl, key) < 1:
+            raise ConfigError(f"{path}: shortlist.{key} must be at least 1")
+    if sl.enlarge_rounds < 0:
+        raise ConfigError(f"{path}: shortlist.enlarge_rounds must be ≥ 0")
     if config.summary.algorithm not in ALGORITHMS:
         raise ConfigError(f"{path}: summary.algorithm must be one of {', '.join(ALGORITHMS)}")
     if config.summary.mode not in MODES:

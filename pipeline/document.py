@@ -90,6 +90,8 @@ class ModelInfo:
     path: str
     # The decoding settings of the translation (the `[translate]` keys that change the English).
     settings: dict = field(default_factory=dict)
+    shortlist: bool = False  # decoded with a verified vocabulary shortlist (pipeline/shortlist.py)
+    profile: str = "standard"  # the `--profile` the run used
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,9 @@ def find_package(from_code: str, to_code: str) -> Package:
     return max(candidates, key=version)
 
 
-def model_info(pkg: Package, settings: dict | None = None) -> ModelInfo:
+def model_info(
+    pkg: Package, settings: dict | None = None, shortlist: bool = False, profile: str = "standard"
+) -> ModelInfo:
     name = getattr(pkg, "package_name", None) or Path(pkg.package_path).name
     return ModelInfo(
         package=name,
@@ -127,6 +129,8 @@ def model_info(pkg: Package, settings: dict | None = None) -> ModelInfo:
         to_code=pkg.to_code,
         path=str(pkg.package_path),
         settings=settings or {},
+        shortlist=shortlist,
+        profile=profile,
     )
 
 
@@ -152,7 +156,16 @@ def describe(pkg: Package) -> dict:
         "usable": _is_usable(path),
         "sha256": record.get("sha256"),
         "source": record.get("source"),
+        "shortlist": shortlist_state(pkg),
     }
+
+
+def shortlist_state(pkg: Package) -> str | None:
+    """The last shortlist build's outcome in one line ("on: …" or "off: …"), None if never built."""
+    from pipeline.shortlist import read_record
+
+    record = read_record(pkg)
+    return record.reason if record else None
 
 
 def remove(name: str, version: str | None = None) -> list[Path]:

@@ -107,6 +107,7 @@ class RayExecutor:
                     "config": self.config,
                     "cache_key": self.translator.cache_key,
                     "glossary": self.translator.glossary,
+                    "shortlist": self.translator.shortlist,
                 },
                 batch_size=ex.batch_size,
                 batch_format="pyarrow",
@@ -209,13 +210,15 @@ class _Translate:
     """A translation actor: one package loaded once, with one CTranslate2 worker of
     executor.intra_threads threads (set explicitly: Ray sets OMP_NUM_THREADS to the actor's CPUs)."""
 
-    def __init__(self, config: Config, cache_key: str, glossary):
+    def __init__(self, config: Config, cache_key: str, glossary, shortlist):
         from pipeline.models import find_package
         from pipeline.translate import Translator
 
         settings = replace(config.translate, inter_threads=1, intra_threads=config.executor.intra_threads)
         package = find_package(config.language.source, config.language.target)
-        self.translator = Translator(package, settings, glossary=glossary)
+        self.translator = Translator(
+            package, settings, glossary=glossary, shortlist=shortlist, profile=config.profile
+        )
         if self.translator.cache_key != cache_key:
             raise RuntimeError(
                 f"the de→en package on this node ({self.translator.info.package} "

@@ -72,6 +72,9 @@ def briefing_dict(doc: Document) -> dict[str, Any]:
             "from_code": model.from_code,
             "to_code": model.to_code,
             "settings": model.settings,
+            # Optional keys, left out for a standard translation without a shortlist.
+            **({"profile": model.profile} if model.profile != "standard" else {}),
+            **({"shortlist": True} if model.shortlist else {}),
         },
         "paragraphs": [
             {

@@ -117,7 +117,12 @@ def load_translator(config: Config):
     glossary = load_glossary(config)
     package = find_package(config.language.source, config.language.target)
     cache = TranslationCache(default_cache_path()) if config.translate.cache else None
-    return Translator(package, config.translate, cache, glossary)
+    shortlist = None
+    if config.translate.shortlist:
+        from pipeline.shortlist import for_run
+
+        shortlist = for_run(package, config.standard_translate, config.shortlist, cache)
+    return Translator(package, config.translate, cache, glossary, shortlist=shortlist, profile=config.profile)
 
 
 def load_glossary(config: Config):
@@ -193,7 +198,7 @@ def config_fingerprint(config: Config, glossary_sha256: str | None = None) -> st
     """What the briefings depend on; threads, cache and input limits do not change a briefing. The
     glossary counts by its content, wherever it is."""
     relevant = asdict(config)
-    for key in ("path", "input", "limits", "executor"):
+    for key in ("path", "input", "limits", "executor", "standard_translate"):
         relevant.pop(key)
     for key in ("inter_threads", "intra_threads", "cache"):
         relevant["translate"].pop(key)

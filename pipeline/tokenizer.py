@@ -24,6 +24,10 @@ class Tokenizer:
     def decode(self, tokens: list[str]) -> str:
         raise NotImplementedError
 
+    def encode_target(self, texts: Sequence[str]) -> list[list[str]]:
+        """Translations in the target vocabulary's tokens (what the model would have produced)."""
+        raise NotImplementedError
+
     def word_starts(self, tokens: list[str]) -> list[bool]:
         """For each token, whether a word starts there (where a long input may be cut)."""
         raise NotImplementedError
@@ -48,6 +52,9 @@ class SentencePieceTokenizer(Tokenizer):
 
     def decode(self, tokens: list[str]) -> str:
         return self._sp.decode(tokens)
+
+    def encode_target(self, texts: Sequence[str]) -> list[list[str]]:
+        return self.encode(texts)  # argos packages have one SentencePiece model for both sides
 
     def word_starts(self, tokens: list[str]) -> list[bool]:
         return [token.startswith(_SP_WORD_START) for token in tokens]
@@ -85,8 +92,19 @@ class BPETokenizer(Tokenizer):
         with open(self.model_file, encoding="utf-8") as codes:
             return BPE(codes)
 
+    @cached_property
+    def _target_moses(self):
+        from sacremoses import MosesPunctNormalizer, MosesTokenizer
+
+        return MosesPunctNormalizer(self.to_code), MosesTokenizer(self.to_code)
+
     def encode(self, texts: Sequence[str]) -> list[list[str]]:
-        normalizer, tokenizer, _ = self._moses
+        return self._segment(texts, *self._moses[:2])
+
+    def encode_target(self, texts: Sequence[str]) -> list[list[str]]:
+        return self._segment(texts, *self._target_moses)
+
+    def _segment(self, texts: Sequence[str], normalizer, tokenizer) -> list[list[str]]:
         return [
             self._bpe.segment_tokens(
                 " ".join(tokenizer.tokenize(normalizer.normalize(text))).strip("\r\n ").split(" ")
@@ -112,12 +130,18 @@ def load_tokenizer(package_dir: Path, from_code: str, to_code: str) -> Tokenizer
 
 
 def source_vocabulary(model_dir: Path) -> frozenset[str]:
-    """The tokens of a CTranslate2 model's source vocabulary (JSON list or one token per line)."""
+    """The tokens of a CTranslate2 model's source vocabulary."""
+    return frozenset(vocabulary(model_dir, "source"))
+
+
+def vocabulary(model_dir: Path, side: str) -> list[str]:
+    """A CTranslate2 model's `side` ("source" or "target") vocabulary, in its order (JSON list or one
+    token per line); OpenNMT, which trained the argos models, orders it by training frequency."""
     import json
 
-    for name in ("source_vocabulary", "shared_vocabulary"):
+    for name in (f"{side}_vocabulary", "shared_vocabulary"):
         for suffix, parse in ((".json", json.loads), (".txt", str.splitlines)):
             path = model_dir / f"{name}{suffix}"
             if path.is_file():
-                return frozenset(parse(path.read_text(encoding="utf-8")))
-    return frozenset()
+                return list(parse(path.read_text(encoding="utf-8")))
+    return []

@@ -73,21 +73,30 @@ class Translator:
         settings: TranslateConfig,
         cache: TranslationCache | None = None,
         glossary: Glossary | None = None,
+        shortlist: Path | None = None,
+        profile: str = "standard",
     ):
+        """`shortlist`: a model directory with a verified vocabulary map (pipeline/shortlist.py) to
+        translate with instead of the package's own; `profile` is only recorded."""
         self.path = Path(package.package_path)
         self.settings = settings
         self.cache = cache
         self.glossary = glossary
+        self.shortlist = shortlist
         self.tokenizer = load_tokenizer(self.path, package.from_code, package.to_code)
         prefix = getattr(package, "target_prefix", "") if settings.use_target_prefix else ""
         self.target_prefix = prefix or None
         decoding = {
-            k: v for k, v in asdict(settings).items() if k not in ("inter_threads", "intra_threads", "cache")
+            k: v
+            for k, v in asdict(settings).items()
+            if k not in ("inter_threads", "intra_threads", "cache", "shortlist")
         }
-        self.info = model_info(package, decoding)
+        self.info = model_info(package, decoding, shortlist=shortlist is not None, profile=profile)
         glossary_key = {"glossary": glossary.sha256} if glossary else {}
+        # Only a translation with a shortlist gets a "shortlist" entry: earlier keys stay valid.
+        used = {"shortlist": True} if shortlist is not None else {}
         self.cache_key = cache_key(
-            {"package": self.info.package, "version": self.info.version, "prefix": prefix, **decoding}
+            {"package": self.info.package, "version": self.info.version, "prefix": prefix, **decoding, **used}
             | glossary_key
         )
         self.translated_count = 0  # sentences that went through the model (not from the cache)
@@ -100,7 +109,7 @@ class Translator:
         import ctranslate2
 
         return ctranslate2.Translator(
-            str(self.path / "model"),
+            str(self.shortlist or self.path / "model"),
             device="cpu",
             compute_type=self.settings.compute_type,
             inter_threads=workers(self.settings),
@@ -229,6 +238,7 @@ class Translator:
             replace_unknowns=s.replace_unknowns,
             max_decoding_length=self._output_cap(batch),
             return_scores=True,
+            use_vmap=self.shortlist is not None,
             asynchronous=True,
         )
 

@@ -39,6 +39,7 @@ def cli(*args, packages=None, cwd=ROOT, env=None):
         ["models", "list"],
         ["models", "install"],
         ["models", "remove"],
+        ["models", "shortlist"],
     ],
 )
 def test_every_command_has_help(command):
