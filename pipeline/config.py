@@ -9,6 +9,7 @@ from typing import Any
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.toml"
 FORMATS = ("md", "html", "json")
+DEVICES = ("auto", "cpu", "cuda")
 
 
 class ConfigError(Exception):
@@ -34,6 +35,8 @@ class TranslateConfig:
     inter_threads: int
     intra_threads: int
     compute_type: str
+    # "auto" (CUDA when CTranslate2 sees a GPU, else the CPU), "cpu" or "cuda".
+    device: str
     # Output length cap: max_output_ratio × source tokens + max_output_extra (stops runaway repetition).
     max_output_ratio: float
     max_output_extra: int
@@ -219,6 +222,8 @@ def _validate(path: Path, config: Config) -> None:
             raise ConfigError(f"{path}: translate.{key} must be at least 1")
     if t.max_output_ratio <= 0 or t.max_output_extra < 0:
         raise ConfigError(f"{path}: translate.max_output_ratio must be > 0 and max_output_extra ≥ 0")
+    if t.device not in DEVICES:
+        raise ConfigError(f"{path}: translate.device must be one of {', '.join(DEVICES)}, got {t.device!r}")
     if t.inter_threads < 0 or t.intra_threads < 0:
         raise ConfigError(f"{path}: translate.inter_threads and intra_threads must be ≥ 0 (0 = automatic)")
     if config.review.min_confidence > 0:

@@ -113,6 +113,8 @@ class RayExecutor:
                 batch_format="pyarrow",
                 compute=ray.data.ActorPoolStrategy(size=ex.actors),
                 num_cpus=ex.cpus_per_actor,
+                # translate.device "cuda": a GPU for each actor ("auto" actors get none, so use the CPU)
+                num_gpus=1 if self.config.translate.device == "cuda" else 0,
             )
             .map(
                 _finish_row,

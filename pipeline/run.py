@@ -116,6 +116,10 @@ def load_translator(config: Config):
 
     glossary = load_glossary(config)
     package = find_package(config.language.source, config.language.target)
+    if config.translate.device == "cuda":  # no GPU: one clear error before any work
+        from pipeline.translate import resolve_device
+
+        resolve_device("cuda")
     cache = TranslationCache(default_cache_path()) if config.translate.cache else None
     shortlist = None
     if config.translate.shortlist:
@@ -195,12 +199,12 @@ def prepare(
 
 
 def config_fingerprint(config: Config, glossary_sha256: str | None = None) -> str:
-    """What the briefings depend on; threads, cache and input limits do not change a briefing. The
-    glossary counts by its content, wherever it is."""
+    """What the briefings depend on; threads, device, cache and input limits do not change a briefing.
+    The glossary counts by its content, wherever it is."""
     relevant = asdict(config)
     for key in ("path", "input", "limits", "executor", "standard_translate"):
         relevant.pop(key)
-    for key in ("inter_threads", "intra_threads", "cache"):
+    for key in ("inter_threads", "intra_threads", "cache", "device"):
         relevant["translate"].pop(key)
     # the glossary's content replaces its path
     relevant["review"] |= {"version": REVIEW_VERSION, "glossary": glossary_sha256}

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.budget import UNLIMITED, Budget
 from pipeline.cache import TranslationCache, cache_key
-from pipeline.config import TranslateConfig
+from pipeline.config import ConfigError, TranslateConfig
 from pipeline.document import Document, TargetSentence
 from pipeline.glossary import Glossary
 from pipeline.models import model_info
@@ -89,7 +89,7 @@ class Translator:
         decoding = {
             k: v
             for k, v in asdict(settings).items()
-            if k not in ("inter_threads", "intra_threads", "cache", "shortlist")
+            if k not in ("inter_threads", "intra_threads", "cache", "device", "shortlist")
         }
         self.info = model_info(package, decoding, shortlist=shortlist is not None, profile=profile)
         glossary_key = {"glossary": glossary.sha256} if glossary else {}
@@ -110,7 +110,7 @@ class Translator:
 
         return ctranslate2.Translator(
             str(self.shortlist or self.path / "model"),
-            device="cpu",
+            device=resolve_device(self.settings.device),
             compute_type=self.settings.compute_type,
             inter_threads=workers(self.settings),
             intra_threads=self.settings.intra_threads,
@@ -266,6 +266,18 @@ class Translator:
             batch.append(piece)
         if batch:
             yield batch
+
+
+def resolve_device(device: str) -> str:
+    """The CTranslate2 device for translate.device: "auto" is CUDA when CTranslate2 sees a GPU.
+
+    Raises ConfigError for "cuda" on a machine where CTranslate2 sees none."""
+    import ctranslate2
+
+    gpus = ctranslate2.get_cuda_device_count()
+    if device == "cuda" and not gpus:
+        raise ConfigError('translate.device is "cuda", but CTranslate2 finds no CUDA device here')
+    return "cuda" if device == "cuda" or (device == "auto" and gpus) else "cpu"
 
 
 def workers(settings: TranslateConfig) -> int:

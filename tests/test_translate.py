@@ -71,3 +71,42 @@ def test_target_prefix_from_the_package_starts_every_translation(
     settings = dataclasses.replace(config.translate, use_target_prefix=use_target_prefix)
     [english] = Translator(package, settings).translate([de])
     assert english == (en.removeprefix("The ") if use_target_prefix else en)
+
+
+def test_device_auto_uses_the_cpu_without_a_gpu_and_cuda_without_one_is_a_clear_error(
+    tmp_path, installed_model, config
+):
+    """translate.device: "auto" translates on the CPU here (no CUDA device); asking for "cuda" on such a
+    machine stops the run before any work with one line and the usage exit code."""
+    import subprocess
+    import sys
+
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count():
+        pytest.skip("this machine has a CUDA device")
+    auto = Translator(installed_model, dataclasses.replace(config.translate, device="auto"))
+    assert auto._ct2.device == "cpu"
+    assert auto.translate(["Der Akku kommt ohne seltene Metalle aus."]) == [
+        "The battery does not need any rare metals."
+    ]
+    (tmp_path / "gpu.toml").write_text('[translate]\ndevice = "cuda"\n', encoding="utf-8")
+    (tmp_path / "a.md").write_text("Der Akku kommt ohne seltene Metalle aus.\n", encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "run",
+            str(tmp_path / "a.md"),
+            "--out",
+            str(tmp_path / "out"),
+            "--config",
+            str(tmp_path / "gpu.toml"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2, done.stderr
+    assert 'translate.device is "cuda", but CTranslate2 finds no CUDA device here' in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out" / "a.json").exists()
