@@ -52,8 +52,8 @@ class NoModelError(ModelError):
             f"No {from_code}→{to_code} translation model is installed. Install one either way:\n"
             f"  pipeline models install {from_code} {to_code}"
             "                       (downloads it from the Argos package index, once, online)\n"
-            f"  pipeline models install --file translate-{from_code}_{to_code}.argosmodel"
-            "   (a package file you already have)"
+            f"  pipeline models install --file translate-{from_code}_{to_code}-1_0.argosmodel"
+            "   (a package file you already have; the index's name for version 1.0)"
         )
 
 
