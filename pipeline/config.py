@@ -28,6 +28,11 @@ class LanguageConfig:
     candidates: list[str]
 
 
+# [translate] keys that say how translation runs, not what it gives: they are in neither the translation
+# cache key nor a briefing's fingerprint.
+EXECUTION_KEYS = ("inter_threads", "intra_threads", "cache", "device")
+
+
 @dataclass(frozen=True)
 class TranslateConfig:
     beam_size: int

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.budget import UNLIMITED, Budget, StopFlag
-from pipeline.config import Config, ConfigError
+from pipeline.config import EXECUTION_KEYS, Config, ConfigError
 from pipeline.detect import LanguageDetector, detect_document
 from pipeline.document import Document
 from pipeline.fileio import (
@@ -204,7 +204,7 @@ def config_fingerprint(config: Config, glossary_sha256: str | None = None) -> st
     relevant = asdict(config)
     for key in ("path", "input", "limits", "executor", "standard_translate"):
         relevant.pop(key)
-    for key in ("inter_threads", "intra_threads", "cache", "device"):
+    for key in EXECUTION_KEYS:
         relevant["translate"].pop(key)
     # the glossary's content replaces its path
     relevant["review"] |= {"version": REVIEW_VERSION, "glossary": glossary_sha256}

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.budget import UNLIMITED, Budget
 from pipeline.cache import TranslationCache, cache_key
-from pipeline.config import ConfigError, TranslateConfig
+from pipeline.config import EXECUTION_KEYS, ConfigError, TranslateConfig
 from pipeline.document import Document, TargetSentence
 from pipeline.glossary import Glossary
 from pipeline.models import model_info
@@ -89,7 +89,7 @@ class Translator:
         decoding = {
             k: v
             for k, v in asdict(settings).items()
-            if k not in ("inter_threads", "intra_threads", "cache", "device", "shortlist")
+            if k not in (*EXECUTION_KEYS, "shortlist")  # a shortlist used is recorded below
         }
         self.info = model_info(package, decoding, shortlist=shortlist is not None, profile=profile)
         glossary_key = {"glossary": glossary.sha256} if glossary else {}
