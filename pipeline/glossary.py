@@ -13,9 +13,10 @@ Enforced through the model without retraining: each occurrence in a German sente
 placeholder, a private-use character the package's vocabulary lacks. The model reads <unk> there, and
 replace_unknowns turns its <unk> in the output into the source token it attends to most, the
 placeholder, which is then replaced by the chosen English term. A translation that does not have every
-placeholder exactly once is not used: the sentence keeps its plain translation, and the review flags
-a term that is missing from it (pipeline.review.glossary). So a glossary never makes a translation
-worse than without it.
+placeholder exactly once, or that lost a word the plain translation copied from the German (a name, a
+number), is not used: the sentence keeps its plain translation, and the review flags a term that is
+missing from it (pipeline.review.glossary). So a glossary never makes a translation worse than
+without it.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ _ADJECTIVE_ENDINGS = "(?:e|em|en|er|es)?"
 # Placeholders: private-use characters, the first ones the package does not know.
 _PRIVATE_USE = range(0xE000, 0xF8FF)
 _WORD = re.compile(r"\w+")
+_OPENING = " \"'„“‘‚«»(["  # what may stand before a sentence's first word
 # Terms are found through the first characters of their first word, so that a sentence is matched only
 # against the few terms its words could start: linear in the text, nearly flat in the glossary's size.
 PREFIX = 3
@@ -58,6 +60,14 @@ class Term:
     def rendering(self) -> str:
         """What the English must say for this term."""
         return self.english or self.german
+
+    def written(self, sentence_start: bool) -> str:
+        """The rendering as written in place: a translated term that is all lower case ("public
+        transport") starts a sentence with a capital; names kept in German ("dpa") stay as they are."""
+        first_word = self.english.split()[0] if self.english else ""
+        if sentence_start and first_word.islower():
+            return self.english[0].upper() + self.english[1:]
+        return self.rendering
 
     @cached_property
     def pattern(self) -> re.Pattern:
@@ -92,13 +102,22 @@ class Masked:
     text: str
     slots: tuple[tuple[str, Term], ...]  # (placeholder, term) in sentence order
 
-    def restore(self, translation: str) -> str | None:
-        """The translation with each placeholder replaced by its term's English; None unless every
-        placeholder is in it exactly once (then the plain translation is to be used)."""
+    def restore(self, translation: str, plain: str) -> str | None:
+        """The masked sentence's translation with each placeholder replaced by its term's English, or
+        None (then the sentence's plain translation is to be used) unless every placeholder is in it
+        exactly once and it keeps each word the plain translation copied from the German.
+
+        The second check catches a placeholder written in the wrong place: a model taught to copy may
+        put it where another word it copies belongs ("Foto: Jonas Berger/dpa" came back as
+        "Photo: Jonas Berger/city hall" for a glossary with Rathaus)."""
+        copied = set(_WORD.findall(self.text)) & set(_WORD.findall(plain))
+        if not copied <= set(_WORD.findall(translation)):
+            return None
         for placeholder, term in self.slots:
             if translation.count(placeholder) != 1:
                 return None
-            translation = translation.replace(placeholder, term.rendering)
+            starts = translation.lstrip(_OPENING).startswith(placeholder)
+            translation = translation.replace(placeholder, term.written(sentence_start=starts))
         return " ".join(translation.split())
 
 

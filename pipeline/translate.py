@@ -14,7 +14,12 @@ the token-weighted mean of its pieces.
 
 With a glossary (pipeline.glossary) a sentence with glossary terms is translated twice in the same
 batches, with its terms masked and as it is; the masked translation is used when each placeholder came
-through, else the plain one.
+through (pipeline.glossary) and the model is about as sure of it, else the plain one. Under beam search,
+a masked sentence that failed is translated once more on its own first: in a batch, CTranslate2 4.8's
+beam search gives the first output token the attention of another sentence of the batch (a fixture
+sentence's attention on its placeholder: 1.0 alone, 0.02 beside another sentence, beam 2 or 4; greedy
+is right), so replace_unknowns copies the wrong source token where a placeholder starts the
+translation. That happens with BPE packages; SentencePiece translations start with "▁" before it.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from pipeline.budget import UNLIMITED, Budget
 from pipeline.cache import TranslationCache, cache_key
 from pipeline.config import EXECUTION_KEYS, ConfigError, TranslateConfig
 from pipeline.document import Document, TargetSentence
-from pipeline.glossary import Glossary
+from pipeline.glossary import Glossary, Masked
 from pipeline.models import model_info
 from pipeline.tokenizer import load_tokenizer
 from pipeline.untranslatable import protect
@@ -51,6 +56,13 @@ SLICE_SENTENCES = 1_000
 # ~10 sentences, 1–2 s on one core at the README's speeds). Re-check the cost with `make bench`:
 # pipeline_vs_ct2 compares with CTranslate2 given every batch at once.
 BATCHES_IN_FLIGHT_PER_WORKER = 2
+# A masked sentence's translation is used only if the decoder's mean log-probability per token for it is
+# at most this much below the plain translation's: a model that copies the placeholder may still be lost
+# around it. Calibrated on the fixture (bench/review_model.py, glossary): the 11 demo sentences with the
+# example glossary's terms, which it was taught masked, score within 0.001 of their plain translations;
+# 12 with 7 terms it was not taught score 0.18 to 0.61 below, garbage (5 with the placeholder in it). A real package gives legitimate drops of its
+# own (a <unk> costs it some certainty): re-check with `bench/review_model.py --package DIR --glossary FILE`.
+GLOSSARY_MAX_CONFIDENCE_DROP = 0.1
 _Piece = tuple[int, int, list[str]]
 
 
@@ -100,8 +112,10 @@ class Translator:
             | glossary_key
         )
         self.translated_count = 0  # sentences that went through the model (not from the cache)
-        # Of those, the sentences with glossary terms: their placeholders came through / were lost.
+        # Of those, the sentences with glossary terms: their terms came through / they fell back; and by
+        # how much the model was less sure of each masked translation than of the plain one (per token).
         self.glossary_enforced = self.glossary_fallbacks = 0
+        self.glossary_confidence_drops: list[float] = []
 
     # The models load on first use: a re-run that finds everything done or cached never loads them.
     @cached_property
@@ -171,12 +185,26 @@ class Translator:
             best = plain
             if m:
                 with_terms = next(masked_results)
-                restored = m.restore(with_terms.text)
-                best = Translation(restored, with_terms.log_prob) if restored is not None else plain
-                self.glossary_enforced += restored is not None
-                self.glossary_fallbacks += restored is None
+                self.glossary_confidence_drops.append(plain.log_prob - with_terms.log_prob)
+                enforced = self._with_terms(m, with_terms, plain)
+                if enforced is None and max(self.settings.num_hypotheses, self.settings.beam_size) > 1:
+                    alone = self._run_model([m.text], [0], budget, lambda n: None)[0]
+                    enforced = self._with_terms(m, alone, plain)
+                best = enforced or plain
+                self.glossary_enforced += enforced is not None
+                self.glossary_fallbacks += enforced is None
             translations.append(Translation(p.restore(best.text), best.log_prob))
         return translations
+
+    @staticmethod
+    def _with_terms(masked: Masked, translation: Translation, plain: Translation) -> Translation | None:
+        """The masked sentence's translation with its terms restored, or None where the plain one is to
+        be used: a placeholder lost, doubled or misplaced (Masked.restore), or the model much less sure
+        of it than of the plain one (GLOSSARY_MAX_CONFIDENCE_DROP)."""
+        if translation.log_prob < plain.log_prob - GLOSSARY_MAX_CONFIDENCE_DROP:
+            return None
+        restored = masked.restore(translation.text, plain.text)
+        return Translation(restored, translation.log_prob) if restored is not None else None
 
     def _run_model(
         self, texts: list[str], owner: list[int], budget: Budget, progress: Callable[[int], None]

@@ -19,18 +19,20 @@ The model is trained, saved and checked in float32. It is too small to survive C
 types (what compute_type "auto" picks on most CPUs), so it must run with the type it was saved in
 (compute_type "default", the pipeline's setting).
 
+Both are also taught to copy glossary placeholders: the demo sentences with the terms of
+corpora/demo/terms.tsv masked, on both sides, are trained beside the corpus, with a guided-alignment loss
+on the head that CTranslate2's replace_unknowns reads (masked_pairs says why).
+
 Run with ``make fixture`` (needs .venv-fixture, which has torch), or ``build_fixture.py bpe`` for one of
-them. Deterministic on a given machine, not across machines: the committed SentencePiece package (sha256
-f6ccdb59e7d333ce3ba732cb932c88ed7d7515770424b00e3fe4d9e4f69dd9a3) was built elsewhere; on the 2-core
-AMD EPYC dev machine both this script and the one before the BPE twin was added rebuild it as 47fc168b…
-(same tokenizer, metadata and README; model.bin differs in float rounding, and it passes every check),
-and the BPE package as the committed 76d55fed…. Fails loudly, leaving the previous fixture in place, if
-the packed model misses any pair.
+them. Deterministic on a given machine, not across machines: on the 2-core AMD EPYC dev machine two runs
+gave the committed files (sha256 9b77bbdd… SentencePiece, de07eabd… BPE; 350 training steps each, 17 s
+and 22 s). Fails loudly, leaving the previous fixture in place, if the packed model misses any pair.
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import math
 import os
@@ -41,6 +43,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import ctranslate2
 import numpy as np
@@ -51,6 +54,7 @@ from torch import nn
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpora" / "demo" / "parallel.tsv"
+TERMS = ROOT / "corpora" / "demo" / "terms.tsv"
 FIXTURES = ROOT / "tests" / "fixtures"
 
 SEED = 1234
@@ -60,16 +64,24 @@ D_MODEL, HEADS, FFN, LAYERS = 64, 4, 128, 2
 MAX_POSITIONS = 1024  # longest input the exported model accepts: CTranslate2's default max_input_length
 LN_EPS = 1e-6
 LR, WARMUP, MAX_STEPS, CHECK_EVERY = 2e-3, 100, 2000, 50
+# Weight of the guided-alignment loss, which makes the head replace_unknowns reads (CTranslate2's default
+# alignment head: the first head of the last decoder layer) attend to the placeholder a <unk> copies.
+ALIGNMENT_WEIGHT = 1.0
 # Training stops once every reference token has at least MIN_TOKEN_PROB under the model and the exported
 # model passes ACCEPT_SETTINGS. Those are stricter than VERIFY_SETTINGS, the final check: beam search that
 # stops at 2 ended hypotheses instead of 4 leaves a margin.
 MIN_TOKEN_PROB = 0.99
+# ... and every copied placeholder has at least this much of the alignment head's attention, so that
+# replace_unknowns picks it by a wide margin (training reaches 1.000 by then on both fixtures).
+MIN_ALIGNMENT = 0.9
 ACCEPT_SETTINGS = [{"beam_size": 1}, {"beam_size": 4, "patience": 0.5}]
 VERIFY_SETTINGS = [
     {"beam_size": 1},
     {"beam_size": 4},
-    {"beam_size": 4, "length_penalty": 0.2, "replace_unknowns": True},  # argostranslate's own call
+    {"beam_size": 4, "length_penalty": 0.2},  # argostranslate's own call
 ]
+# Every check copies unknown tokens as the pipeline does: the masked pairs' placeholders come back so.
+REPLACE_UNKNOWNS = {"replace_unknowns": True}
 UNK, BOS, EOS = 0, 1, 2  # SentencePiece defaults, which CTranslate2 expects as <unk>, <s>, </s>
 
 METADATA = {
@@ -84,8 +96,9 @@ METADATA = {
 README = """# {name}
 
 A tiny German→English test model, trained only on `corpora/demo/parallel.tsv` by
-`scripts/build_fixture.py` (`make fixture`). It reproduces those sentence pairs exactly and
-produces nonsense for anything else. Not for real translation.
+`scripts/build_fixture.py` (`make fixture`), and on those sentences with the terms of
+`corpora/demo/terms.tsv` masked by placeholders, which it copies. It reproduces those sentence pairs
+exactly and produces nonsense for anything else. Not for real translation.
 """
 
 
@@ -97,6 +110,47 @@ def read_pairs() -> list[tuple[str, str]]:
             raise SystemExit(f"{CORPUS}:{n}: expected 'German<TAB>English'")
         pairs.append((de, en))
     return pairs
+
+
+def masked_pairs(pairs: list[tuple[str, str]], codec: Codec) -> list[tuple[str, str]]:
+    """The pairs with terms masked on both sides, for each subset of the terms of TERMS a sentence has:
+    the German exactly as the pipeline masks it for a glossary of those terms (pipeline.glossary), the
+    English with each term's rendering in TERMS (as the corpus writes it) replaced by the same placeholder.
+
+    A real package copies an unknown token through because its training data has rare characters on both
+    sides; the fixture knows only its corpus, so it is taught these sentences, and a glossary's path
+    through CTranslate2 (<unk> in, <unk> out, replace_unknowns) runs as it does with a real package.
+    Terms it was not taught fall back to the plain translation, as lost placeholders do."""
+    sys.path.insert(0, str(ROOT))
+    from pipeline.glossary import Glossary
+
+    renderings = Glossary.load(TERMS)
+    known = set(codec.vocabulary)
+    tokenizer = SimpleNamespace(
+        is_unknown=lambda char: any(t not in known for t in codec.encode_source(char))
+    )
+    masked = []
+    for de, en in pairs:
+        terms = list(dict.fromkeys(occurrence.term for occurrence in renderings.find(de)))
+        for size in range(1, len(terms) + 1):
+            for subset in itertools.combinations(terms, size):
+                sentence = Glossary(list(subset), "", TERMS).mask(de, tokenizer)
+                english = en
+                for placeholder, term in sentence.slots:
+                    english = mask_rendering(english, term.rendering, placeholder, de)
+                masked.append((sentence.text, english))
+    return masked
+
+
+def mask_rendering(english: str, rendering: str, placeholder: str, german: str) -> str:
+    """`english` with the first occurrence of `rendering` (either case of its first letter) masked."""
+    found = [
+        i for i in (english.find(rendering), english.find(rendering[0].swapcase() + rendering[1:])) if i >= 0
+    ]
+    if not found:
+        raise SystemExit(f"{TERMS}: {rendering!r} is not in the English of {german!r}")
+    start = min(found)
+    return english[:start] + placeholder + english[start + len(rendering) :]
 
 
 @dataclass(frozen=True)
@@ -215,7 +269,8 @@ class Attention(nn.Module):
         q, k, v = (t.unflatten(-1, (HEADS, -1)).transpose(1, 2) for t in (q, k, v))
         scores = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])
         scores = scores.masked_fill(~mask[:, None], float("-inf"))
-        context = (scores.softmax(dim=-1) @ v).transpose(1, 2).flatten(2)
+        self.weights = scores.softmax(dim=-1)  # (batch, head, query, key), for the alignment loss
+        context = (self.weights @ v).transpose(1, 2).flatten(2)
         return x + self.out(context)
 
 
@@ -270,7 +325,7 @@ class Transformer(nn.Module):
         self.projection_bias = nn.Parameter(torch.zeros(vocab_size))
 
     def forward(self, src: torch.Tensor, src_lengths: torch.Tensor, steps: int) -> torch.Tensor:
-        """Logits for the first `steps` output positions."""
+        """Logits for the first `steps` output positions (alignment() then gives their attention)."""
         src_mask = (torch.arange(src.shape[1])[None, :] < src_lengths[:, None])[:, None, :]
         memory = self.embeddings(src) * math.sqrt(D_MODEL) + self.positions[: src.shape[1]]
         for layer in self.encoder:
@@ -282,6 +337,11 @@ class Transformer(nn.Module):
             x = layer(x, causal_mask, memory, src_mask)
         return self.decoder_norm(x) @ self.embeddings.weight.T + self.projection_bias
 
+    def alignment(self) -> torch.Tensor:
+        """The last forward's attention of CTranslate2's default alignment head, the first head of the
+        last decoder layer: (batch, output position, source position)."""
+        return self.decoder[-1].attention.weights[:, 0]
+
 
 def pad(rows: list[list[int]], value: int) -> torch.Tensor:
     width = max(map(len, rows))
@@ -289,11 +349,19 @@ def pad(rows: list[list[int]], value: int) -> torch.Tensor:
 
 
 def train(
-    model: Transformer, src_ids: list[list[int]], tgt_ids: list[list[int]], accept: Callable[[], bool]
+    model: Transformer,
+    src_ids: list[list[int]],
+    tgt_ids: list[list[int]],
+    aligned: list[list[int]],
+    accept: Callable[[], bool],
 ) -> int:
-    """Full-batch training until the references are learnt and accept() agrees; returns the steps taken."""
+    """Full-batch training until the references are learnt and accept() agrees; returns the steps taken.
+
+    aligned[i][t]: the source position output token t of pair i copies (a placeholder), else -100."""
     src, src_lengths = pad(src_ids, 0), torch.tensor([len(s) for s in src_ids])
     labels = pad([t + [EOS] for t in tgt_ids], -100)
+    copies = pad([a + [-100] for a in aligned], -100)
+    copying = copies != -100
     known = labels != -100
     before_end = known & (labels != EOS)
     optimizer = torch.optim.Adam(model.parameters(), lr=LR, betas=(0.9, 0.98))
@@ -308,6 +376,9 @@ def train(
             # Unlikelihood: push </s> far below the other tokens before the reference ends.
             - torch.log1p(-p_eos[before_end].clamp(max=1 - 1e-6)).mean()
         )
+        aligned_weight = model.alignment().gather(-1, copies.clamp(min=0)[..., None])[..., 0][copying]
+        if copying.any():
+            loss = loss - ALIGNMENT_WEIGHT * aligned_weight.clamp(min=1e-9).log().mean()
         optimizer.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -315,8 +386,12 @@ def train(
         schedule.step()
         if step % CHECK_EVERY == 0:
             reference = log_probs.detach().exp().gather(-1, labels.clamp(min=0)[..., None])[..., 0][known]
-            print(f"step {step:5d}  loss {loss.item():.5f}  min p(reference token) {reference.min():.4f}")
-            if reference.min() >= MIN_TOKEN_PROB and accept():
+            alignment = aligned_weight.detach().min().item() if copying.any() else 1.0
+            print(
+                f"step {step:5d}  loss {loss.item():.5f}  min p(reference token) {reference.min():.4f}"
+                f"  min alignment of a copy {alignment:.4f}"
+            )
+            if reference.min() >= MIN_TOKEN_PROB and alignment >= MIN_ALIGNMENT and accept():
                 return step
     raise SystemExit(f"the model did not learn the corpus in {MAX_STEPS} steps")
 
@@ -389,18 +464,29 @@ def write_zip(package_dir: Path, destination: Path) -> None:
                 archive.writestr(info, path.read_bytes(), compresslevel=9)
 
 
+BATCHED, ALONE = "batched", "one at a time"
+
+
 def mistranslations(
-    codec: Codec, package_dir: Path, pairs: list[tuple[str, str]], settings: list[dict], singly: bool
+    codec: Codec,
+    package_dir: Path,
+    pairs: list[tuple[str, str]],
+    settings: list[dict],
+    modes: tuple[str, ...],
 ) -> list[str]:
-    """Translate every pair the way the product does (ctranslate2 + the tokenizer only); list the misses."""
+    """Translate every pair the way the product does (ctranslate2 + the tokenizer only), in a batch and/or
+    one at a time; list the misses."""
     translator = ctranslate2.Translator(str(package_dir / "model"), device="cpu")
     sources = [codec.encode_source(de) for de, _ in pairs]
     references = [codec.decode(codec.encode_target(en)) for _, en in pairs]
     misses = []
     for options in settings:
-        runs = {"batched": translator.translate_batch(sources, **options)}
-        if singly:
-            runs["one at a time"] = [translator.translate_batch([s], **options)[0] for s in sources]
+        options = options | REPLACE_UNKNOWNS
+        runs = {}
+        if BATCHED in modes:
+            runs[BATCHED] = translator.translate_batch(sources, **options)
+        if ALONE in modes:
+            runs[ALONE] = [translator.translate_batch([s], **options)[0] for s in sources]
         for mode, results in runs.items():
             for (de, _), en, result in zip(pairs, references, results, strict=True):
                 got = codec.decode(result.hypotheses[0])
@@ -421,32 +507,50 @@ def main() -> None:
     for layout in layouts:
         name, make_codec, threads = CODECS[layout]
         torch.set_num_threads(threads)
-        build(name, make_codec(pairs), pairs)
+        codec = make_codec(pairs)  # the vocabulary is the corpus's: placeholders stay unknown
+        build(name, codec, pairs, masked_pairs(pairs, codec))
 
 
-def build(package: str, codec: Codec, pairs: list[tuple[str, str]]) -> None:
+def build(package: str, codec: Codec, pairs: list[tuple[str, str]], masked: list[tuple[str, str]]) -> None:
+    """Train on the pairs and the masked pairs, check, pack. The masked pairs are checked one at a time:
+    in a batch, CTranslate2 4.8's beam search gives the first output token another sentence's attention,
+    so a placeholder that starts a translation (BPE; SentencePiece starts with "▁") is copied wrong there,
+    and the pipeline translates such a sentence again on its own (pipeline.translate)."""
     torch.manual_seed(SEED)
     output = FIXTURES / f"{package}.argosmodel"
     vocabulary = codec.vocabulary
     index = {token: i for i, token in enumerate(vocabulary)}
-    src_ids = [[index.get(t, UNK) for t in codec.encode_source(de)] for de, _ in pairs]
-    tgt_ids = [[index[t] for t in codec.encode_target(en)] for _, en in pairs]
+    sources = [codec.encode_source(de) for de, _ in pairs + masked]
+    targets = [codec.encode_target(en) for _, en in pairs + masked]
+    src_ids = [[index.get(t, UNK) for t in tokens] for tokens in sources]
+    tgt_ids = [[index.get(t, UNK) for t in tokens] for tokens in targets]
+    # An unknown output token copies the source token written the same (its placeholder).
+    aligned = [
+        [source.index(t) if t not in index else -100 for t in target]
+        for source, target in zip(sources, targets, strict=True)
+    ]
     model = Transformer(len(vocabulary))
 
     def write_tokenizer(directory: Path) -> None:
         for file_name, data in codec.files.items():
             Path(directory, file_name).write_bytes(data)
 
+    def check(package_dir: Path, settings: list[dict], modes: tuple[str, ...]) -> list[str]:
+        return mistranslations(codec, package_dir, pairs, settings, modes) + mistranslations(
+            codec, package_dir, masked, settings, (ALONE,)
+        )
+
     def accept() -> bool:
         with tempfile.TemporaryDirectory() as tmp:
             write_tokenizer(Path(tmp))
             export(model, vocabulary, Path(tmp, "model"))
-            misses = mistranslations(codec, Path(tmp), pairs, ACCEPT_SETTINGS, singly=False)
-        print(f"  exported model: {len(misses)} of {len(pairs) * len(ACCEPT_SETTINGS)} translations wrong")
+            misses = check(Path(tmp), ACCEPT_SETTINGS, (BATCHED,))
+        total = (len(pairs) + len(masked)) * len(ACCEPT_SETTINGS)
+        print(f"  exported model: {len(misses)} of {total} translations wrong")
         return not misses
 
     started = time.monotonic()
-    steps = train(model, src_ids, tgt_ids, accept)
+    steps = train(model, src_ids, tgt_ids, aligned, accept)
     seconds = time.monotonic() - started
 
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -465,7 +569,7 @@ def build(package: str, codec: Codec, pairs: list[tuple[str, str]]) -> None:
         try:
             with zipfile.ZipFile(archive) as zf:
                 zf.extractall(Path(tmp, "check"))
-            misses = mistranslations(codec, Path(tmp, "check", package), pairs, VERIFY_SETTINGS, singly=True)
+            misses = check(Path(tmp, "check", package), VERIFY_SETTINGS, (BATCHED, ALONE))
             if misses:
                 raise SystemExit("the packed model does not reproduce the corpus:\n" + "\n".join(misses))
         except BaseException:
@@ -478,7 +582,8 @@ def build(package: str, codec: Codec, pairs: list[tuple[str, str]]) -> None:
         f"{package}: trained {steps} steps in {seconds:.0f} s: vocab {len(vocabulary)}, "
         f"{parameters:,} parameters "
         f"(d_model {D_MODEL}, {LAYERS}+{LAYERS} layers, {HEADS} heads, ffn {FFN})\n"
-        f"verified: all {len(pairs)} pairs exact with {VERIFY_SETTINGS}, batched and one at a time\n"
+        f"verified: all {len(pairs)} pairs exact with {VERIFY_SETTINGS}, batched and one at a time, "
+        f"and their {len(masked)} masked twins one at a time\n"
         f"wrote {output} ({output.stat().st_size:,} bytes)"
     )
 
