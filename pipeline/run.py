@@ -36,6 +36,7 @@ from pipeline.fileio import (
     write_all_atomic,
     write_atomic,
 )
+from pipeline.glossary import RULES_VERSION as GLOSSARY_RULES
 from pipeline.manifest import Entry, Manifest
 from pipeline.reader import SUPPORTED_SUFFIXES, InputError, read_document
 from pipeline.render import (
@@ -207,7 +208,11 @@ def config_fingerprint(config: Config, glossary_sha256: str | None = None) -> st
     for key in EXECUTION_KEYS:
         relevant["translate"].pop(key)
     # the glossary's content replaces its path
-    relevant["review"] |= {"version": REVIEW_VERSION, "glossary": glossary_sha256}
+    relevant["review"] |= {
+        "version": REVIEW_VERSION,
+        "glossary": glossary_sha256,
+        "glossary_rules": GLOSSARY_RULES,
+    }
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 

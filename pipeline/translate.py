@@ -36,6 +36,7 @@ from pipeline.budget import UNLIMITED, Budget
 from pipeline.cache import TranslationCache, cache_key
 from pipeline.config import EXECUTION_KEYS, ConfigError, TranslateConfig
 from pipeline.document import Document, TargetSentence
+from pipeline.glossary import RULES_VERSION as GLOSSARY_RULES
 from pipeline.glossary import Glossary, Masked
 from pipeline.models import model_info
 from pipeline.tokenizer import load_tokenizer
@@ -60,8 +61,9 @@ BATCHES_IN_FLIGHT_PER_WORKER = 2
 # at most this much below the plain translation's: a model that copies the placeholder may still be lost
 # around it. Calibrated on the fixture (bench/review_model.py, glossary): the 11 demo sentences with the
 # example glossary's terms, which it was taught masked, score within 0.001 of their plain translations;
-# 12 with 7 terms it was not taught score 0.18 to 0.61 below, garbage (5 with the placeholder in it). A real package gives legitimate drops of its
-# own (a <unk> costs it some certainty): re-check with `bench/review_model.py --package DIR --glossary FILE`.
+# 12 with 7 terms it was not taught score 0.18 to 0.61 below, garbage (5 with the placeholder in it).
+# A real package gives legitimate drops of its own (a <unk> costs it some certainty): re-check with
+# `bench/review_model.py --package DIR --glossary FILE`.
 GLOSSARY_MAX_CONFIDENCE_DROP = 0.1
 _Piece = tuple[int, int, list[str]]
 
@@ -104,7 +106,7 @@ class Translator:
             if k not in (*EXECUTION_KEYS, "shortlist")  # a shortlist used is recorded below
         }
         self.info = model_info(package, decoding, shortlist=shortlist is not None, profile=profile)
-        glossary_key = {"glossary": glossary.sha256} if glossary else {}
+        glossary_key = {"glossary": glossary.sha256, "glossary_rules": GLOSSARY_RULES} if glossary else {}
         # Only a translation with a shortlist gets a "shortlist" entry: earlier keys stay valid.
         used = {"shortlist": True} if shortlist is not None else {}
         self.cache_key = cache_key(

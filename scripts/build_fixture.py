@@ -136,8 +136,8 @@ def masked_pairs(pairs: list[tuple[str, str]], codec: Codec) -> list[tuple[str, 
             for subset in itertools.combinations(terms, size):
                 sentence = Glossary(list(subset), "", TERMS).mask(de, tokenizer)
                 english = en
-                for placeholder, term in sentence.slots:
-                    english = mask_rendering(english, term.rendering, placeholder, de)
+                for placeholder, occurrence in sentence.slots:
+                    english = mask_rendering(english, occurrence.term.rendering, placeholder, de)
                 masked.append((sentence.text, english))
     return masked
 

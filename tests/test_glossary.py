@@ -59,6 +59,45 @@ def test_terms_match_their_inflected_forms_and_never_inside_a_word(tmp_path, sen
     assert [o.text for o in terms.find(sentence)] == found
 
 
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        ("Die Stadträte stimmten zu.", ["Stadträte"]),
+        ("Mit den Stadträten sprach niemand.", ["Stadträten"]),
+        ("Zwei Bahnhöfe und drei Häuser.", ["Bahnhöfe", "Häuser"]),
+        ("Die Ämter sind geschlossen.", ["Ämter"]),  # the umlaut on the first letter
+        ("Die Stadtratsitzung begann.", []),  # still never inside another word
+        ("Im Häuschen war niemand.", []),  # a diminutive is another word
+    ],
+)
+def test_umlaut_plurals_match_their_singular_term(tmp_path, sentence, found):
+    terms = glossary(tmp_path, "Stadtrat\tcity council\nBahnhof\tstation\nHaus\thouse\nAmt\toffice\n")
+    assert [o.text for o in terms.find(sentence)] == found
+
+
+def test_the_english_term_follows_the_plain_translation_into_the_plural(tmp_path, translator):
+    terms = glossary(tmp_path, "Akku\trechargeable battery\n")
+
+    def enforced(german: str, plain: str, masked_english: str) -> str:
+        masked = terms.mask(german, translator.tokenizer)
+        ((placeholder, _),) = masked.slots
+        return masked.restore(masked_english.format(placeholder), plain)
+
+    assert enforced("Neue Akkus halten länger.", "New batteries last longer.", "New {} last longer.") == (
+        "New rechargeable batteries last longer."
+    )
+    # the German's base form is singular, whatever the plain translation says
+    assert enforced("Der Akku hält länger.", "The batteries last longer.", "The {} lasts longer.") == (
+        "The rechargeable battery lasts longer."
+    )
+    # a genitive singular: the plain translation has the singular
+    assert enforced(
+        "Die Leistung des Akkus sinkt.", "The battery's power drops.", "The {}'s power drops."
+    ) == ("The rechargeable battery's power drops.")
+    flags = glossary_flags("Neue Akkus halten länger.", "New rechargeable batteries last longer.", terms)
+    assert flags == []
+
+
 def test_the_longer_of_two_overlapping_terms_wins(tmp_path):
     terms = glossary(tmp_path, "Rat\tcouncil\nRat der Stadt\tcity council\n")
     assert [(o.text, o.term.english) for o in terms.find("Der Rat der Stadt tagt.")] == [

@@ -3,7 +3,8 @@
 A sentence whose glossary placeholders did not come through the model keeps its plain translation
 (pipeline.glossary); this flags the terms that translation does not render as the glossary says. The
 same check runs on an existing translation (pipeline align). English plurals and possessives count
-("councils", "council's"); a do-not-translate term counts in any of its German forms.
+("councils", "batteries", "council's", "councils'"); a do-not-translate term counts in any of its
+German forms.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 
 from pipeline.document import Flag
-from pipeline.glossary import Glossary, Term
+from pipeline.glossary import Glossary, Term, english_plural
 
 
 def glossary_flags(german: str, english: str, glossary: Glossary) -> list[Flag]:
@@ -28,5 +29,7 @@ def glossary_flags(german: str, english: str, glossary: Glossary) -> list[Flag]:
 def _rendered(term: Term, english: str) -> bool:
     if not term.english:
         return bool(term.pattern.search(english))
-    words = r"\s+".join(re.escape(word) for word in term.english.split())
-    return bool(re.search(rf"(?<![\w-]){words}(?:s|es|'s|’s)?(?![\w-])", english, re.IGNORECASE))
+    *words, last = term.english.split()
+    forms = f"(?:{re.escape(last)}|{re.escape(english_plural(last))})"
+    phrase = r"\s+".join([*(re.escape(word) for word in words), forms])
+    return bool(re.search(rf"(?<![\w-]){phrase}(?:'s|’s|')?(?![\w-])", english, re.IGNORECASE))
