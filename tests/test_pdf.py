@@ -422,6 +422,23 @@ def test_real_annual_accounts_report_the_image_pages_and_read_the_notes_in_colum
     left_last = text.index("Finanzanlagen werden zu Anschaffungskosten")
     assert left_last < text.index("Forderungen und sonstige Vermögensgegenstände sowie Geldbestände")
     assert ("heading", "I. Allgemeine Angaben") in accounts.blocks
+    assert ("table", "Software | 4.932,00 | 4.400,00") in accounts.blocks
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "bmg_referentenentwurf_coronaimpfv_2021-12-21.pdf",
+        "gi_lni_paper_example_de.pdf",
+        "rki_epibull_2020-17_nowcasting.pdf",
+        "tsb_jahresabschluss_2021.pdf",
+    ],
+)
+def test_real_reports_have_no_space_before_a_period_or_comma(name):
+    # The annual accounts' font maps its period to " .": 416 amounts and abbreviations came out as
+    # "4 .932,00" and "§ 62 Abs . 1" (an ellipsis, "Vom ...", keeps its space).
+    blocks = real(name).blocks
+    assert [m.group() for _, text in blocks for m in re.finditer(r"\w+ [.,](?!\.)\S*", text)] == []
 
 
 def test_real_paper_headings_and_metadata():

@@ -467,6 +467,10 @@ def _line(item, page: int, page_height: float) -> Line | None:
         text = obj.get_text()
         if isinstance(obj, LTChar) and not obj.upright:
             continue
+        if isinstance(obj, LTChar) and len(text) > 1:
+            # One glyph, several characters: a font whose ToUnicode map gives its period as " ." (the
+            # annual accounts in ../shared/real/pdf: "4 .932,00", "Abs . 1") adds a space no one typed.
+            text = text.strip() or text
         if isinstance(obj, LTChar) and text.strip():
             superscript = obj.size <= _SUPERSCRIPT_RATIO * size and obj.y0 > base + _RISE_SHARE * size
             if superscript and (text.isdigit() or text in ",*†"):
