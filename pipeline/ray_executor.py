@@ -18,13 +18,14 @@ import logging
 import os
 import pickle
 import signal
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import cache
 
 from pipeline.budget import Interrupted, StopFlag
-from pipeline.config import Config
+from pipeline.config import Config, ConfigError
 from pipeline.execute import (
     Failure,
     Outcome,
@@ -49,6 +50,9 @@ TASK_CPUS = 0.25
 # Object store of a Ray started by the pipeline itself (no executor.address): rows are documents of at
 # most input.max_bytes, a chunk at a time, so a small store is enough and leaves memory to the models.
 LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024
+# How long a cluster address may take to accept a connection before the run gives up on it: ray.init
+# itself retries for minutes, logging a warning every few seconds (measured: still waiting after 80 s).
+CONNECT_SECONDS = 5.0
 
 
 class RayExecutor:
@@ -157,14 +161,35 @@ def _connect(address: str) -> bool:
     context.print_on_execution_start = False
     if ray.is_initialized():
         return False
+    _check_reachable(address)
     os.environ.setdefault("RAY_DISABLE_USAGE_STATS", "1")
     options = {"address": address} if address else {"object_store_memory": LOCAL_OBJECT_STORE_BYTES}
     # ray.init replaces the SIGTERM handler with sys.exit; the run's own (pipeline.run) is put back.
     handler = signal.getsignal(signal.SIGTERM)
-    ray.init(include_dashboard=False, logging_level="warning", **options)
+    try:
+        ray.init(include_dashboard=False, logging_level="warning", **options)
+    except ConnectionError as exc:  # "auto" with no cluster on this node
+        raise ConfigError(f"executor.address {address}: {exc}") from None
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, handler)
     return True
+
+
+def _check_reachable(address: str) -> None:
+    """Fail at once, with one line, where a HOST:PORT (or ray://HOST:PORT) address has no one listening."""
+    if not address or address == "auto":
+        return
+    host, _, port = address.split("://", 1)[-1].rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigError(f"executor.address {address!r}: expected HOST:PORT, ray://HOST:PORT or auto")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+    except OSError as exc:
+        reason = "timed out" if isinstance(exc, TimeoutError) else exc.strerror or str(exc)
+        raise ConfigError(
+            f"executor.address {address}: no Ray cluster answers there ({reason}); "
+            "start one with `ray start --head` there, or correct --ray-address"
+        ) from None
 
 
 def _row(value) -> dict[str, bytes]:

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 
@@ -243,3 +244,23 @@ def test_the_driver_cache_is_used_before_shipping_and_filled_with_fresh_translat
 
 def _local(config):
     return dataclasses.replace(config.executor, kind="local")
+
+
+def test_a_cluster_address_where_no_one_listens_is_one_line_and_exit_2(tmp_path, installed_model):
+    # ray.init would retry for minutes, logging a warning every few seconds; the run says so at once.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"127.0.0.1:{probe.getsockname()[1]}"
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", DEMO / "de", "--out", tmp_path / "out"]
+        + ["--executor", "ray", "--ray-address", closed],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(
+        f"executor.address {closed}: no Ray cluster answers there (Connection refused); "
+        "start one with `ray start --head` there, or correct --ray-address"
+    )
+    assert not any((tmp_path / "out").glob("[!.]*.json"))  # no briefing
