@@ -17,9 +17,11 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import queue
 import signal
 import socket
 import threading
+import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import cache
@@ -53,6 +55,11 @@ LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024
 # How long a cluster address may take to accept a connection before the run gives up on it: ray.init
 # itself retries for minutes, logging a warning every few seconds (measured: still waiting after 80 s).
 CONNECT_SECONDS = 5.0
+# How often the driver looks at the stop flag while it waits for the next result, which may be minutes
+# away (a long document in translation): a SIGTERM is honoured within this, not when the result arrives.
+STOP_POLL_SECONDS = 0.2
+# Results read ahead of the driver's writing: it writes hundreds a second (README, bench/ray_executor.py).
+READ_AHEAD = 64
 
 
 class RayExecutor:
@@ -133,11 +140,52 @@ class RayExecutor:
             yield outcome
 
     def _stream(self, dataset) -> Iterator:
-        """The payloads of a dataset as they arrive; a stop signal ends the run between two of them."""
-        for row in dataset.iter_rows():
-            if self.stop.is_set():
-                raise Interrupted(self.stop.signum)
-            yield pickle.loads(row["payload"])
+        """The payloads of a dataset as they arrive. The dataset is read in a thread of its own, so a stop
+        signal ends the run within STOP_POLL_SECONDS even while no result is due; the reading thread then
+        lets go of the dataset (and its actors) at its next result, or with the driver's Ray session."""
+        rows: queue.Queue = queue.Queue(maxsize=READ_AHEAD)
+        closing = threading.Event()
+        done = object()
+
+        def offer(item) -> bool:
+            while not closing.is_set():
+                try:
+                    rows.put(item, timeout=STOP_POLL_SECONDS)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def read() -> None:
+            results = iter(dataset.iter_rows())
+            try:
+                for row in results:
+                    if not offer(row):
+                        return
+                offer(done)
+            except BaseException as exc:  # noqa: BLE001 — raised again in the driver's thread
+                offer(exc)
+            finally:
+                results.close()
+
+        threading.Thread(target=read, name="ray-results", daemon=True).start()
+        try:
+            while True:
+                try:
+                    row = rows.get(timeout=STOP_POLL_SECONDS)
+                except queue.Empty:
+                    row = None
+                if self.stop.is_set():
+                    raise Interrupted(self.stop.signum)
+                if row is None:
+                    continue
+                if row is done:
+                    return
+                if isinstance(row, BaseException):
+                    raise row
+                yield pickle.loads(row["payload"])
+        finally:
+            closing.set()
         if self.stop.is_set():
             raise Interrupted(self.stop.signum)
 
@@ -156,6 +204,8 @@ def _connect(address: str) -> bool:
 
     # The pipeline has its own progress output; no Ray progress bars, nor a line per dataset in cron logs.
     logging.getLogger("ray.data").setLevel(logging.ERROR)
+    # ... nor its advice on actor pools that a small chunk cannot fill (a document or two in a run)
+    warnings.filterwarnings("ignore", "The minimum number of concurrent actors", UserWarning)
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
     context.print_on_execution_start = False
