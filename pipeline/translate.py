@@ -15,11 +15,12 @@ the token-weighted mean of its pieces.
 With a glossary (pipeline.glossary) a sentence with glossary terms is translated twice in the same
 batches, with its terms masked and as it is; the masked translation is used when each placeholder came
 through (pipeline.glossary) and the model is about as sure of it, else the plain one. Under beam search,
-a masked sentence that failed is translated once more on its own first: in a batch, CTranslate2 4.8's
-beam search gives the first output token the attention of another sentence of the batch (a fixture
-sentence's attention on its placeholder: 1.0 alone, 0.02 beside another sentence, beam 2 or 4; greedy
-is right), so replace_unknowns copies the wrong source token where a placeholder starts the
-translation. That happens with BPE packages; SentencePiece translations start with "▁" before it.
+a masked sentence that failed is translated once more on its own before its plain translation is used:
+in a batch, CTranslate2 4.8's beam search gives the first output token the attention of another
+sentence of the batch (a fixture sentence's attention on its placeholder: 1.0 alone, 0.02 beside
+another sentence, beam 2 or 4; greedy is right), so replace_unknowns copies the wrong source token
+where a placeholder starts the translation. That happens with BPE packages; SentencePiece translations
+start with "▁" before it.
 """
 
 from __future__ import annotations
