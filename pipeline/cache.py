@@ -2,9 +2,11 @@
 
 Entries are keyed by the model (package name and version), the decoding settings (and the glossary) and
 the source sentence, so an unchanged corpus re-run translates nothing and another model version
-re-translates. Each entry keeps the decoder's log-probability per token of its translation (the review's
-confidence check). A cache written before scores were kept gets the column added when opened; its rows
-have no score and are translated again when next needed (then stored with their score).
+re-translates. Each key also records the build of the package its entries came from: another build
+under the same name and version (a package rebuilt or replaced) drops them. Each entry keeps the
+decoder's log-probability per token of its translation (the review's confidence check). A cache written
+before scores were kept gets the column added when opened; its rows have no score and are translated
+again when next needed (then stored with their score).
 SQLite's WAL mode and a busy timeout make it safe for concurrent processes. A cache is an optimisation:
 a damaged file is moved aside and rebuilt, and a failing cache (a directory that is a file, read-only
 or full) never fails a translation: it warns once and the run goes on without it.
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 _SCHEMA = """CREATE TABLE IF NOT EXISTS translations (
     key TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, score REAL, PRIMARY KEY (key, source)
 ) WITHOUT ROWID"""
+# Which build of the model each key's entries came from (pipeline.models.build_id).
+_BUILDS = "CREATE TABLE IF NOT EXISTS builds (key TEXT PRIMARY KEY, build TEXT NOT NULL) WITHOUT ROWID"
 # Caches of earlier versions have no score column: it is added (NULL for their rows) when opened.
 _ADD_SCORE = "ALTER TABLE translations ADD COLUMN score REAL"
 _OPEN_ATTEMPTS = 20
@@ -79,6 +83,7 @@ class TranslationCache:
             try:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute(_SCHEMA)
+                db.execute(_BUILDS)
                 _add_score_column(db)
                 break
             except sqlite3.OperationalError as exc:
@@ -125,6 +130,27 @@ class TranslationCache:
                 )
         except sqlite3.DatabaseError as exc:
             self._disable(exc)
+
+    def claim(self, key: str, build: str) -> int:
+        """Record that `key`'s entries are this build's; the entries another build of the same package
+        name and version left under it (a package rebuilt or replaced) are dropped. Returns how many."""
+        if self._db is None:
+            return 0
+        try:
+            with self._db:
+                self._db.execute("BEGIN IMMEDIATE")
+                row = self._db.execute("SELECT build FROM builds WHERE key = ?", (key,)).fetchone()
+                dropped = 0
+                if row and row[0] != build:
+                    dropped = self._db.execute("DELETE FROM translations WHERE key = ?", (key,)).rowcount
+                if not row or row[0] != build:
+                    self._db.execute("INSERT OR REPLACE INTO builds (key, build) VALUES (?, ?)", (key, build))
+        except sqlite3.DatabaseError as exc:
+            self._disable(exc)
+            return 0
+        if dropped:
+            log.warning("translation cache: %d entries of another build of this model dropped", dropped)
+        return dropped
 
     def pairs(self, key: str) -> list[tuple[str, str]]:
         """Every (source, target) cached under `key`, in source order (what a shortlist learns from)."""

@@ -313,7 +313,8 @@ class _Record:
         self.glossary = getattr(self.translator, "glossary", None)
         self.fingerprint = (
             config_fingerprint(self.config, self.glossary.sha256 if self.glossary else None),
-            f"{self.translator.info.package}@{self.translator.info.version}",
+            # the build too: a package rebuilt or replaced under the same version redoes the briefings
+            f"{self.translator.info.package}@{self.translator.info.version} {self.translator.build}",
         )
 
     def finish(self, sources: Sequence[Source], prune: bool) -> None:

@@ -39,7 +39,7 @@ from pipeline.config import EXECUTION_KEYS, ConfigError, TranslateConfig
 from pipeline.document import Document, TargetSentence
 from pipeline.glossary import RULES_VERSION as GLOSSARY_RULES
 from pipeline.glossary import Glossary, Masked
-from pipeline.models import model_info
+from pipeline.models import build_id, model_info
 from pipeline.tokenizer import load_tokenizer
 from pipeline.untranslatable import protect
 
@@ -114,6 +114,9 @@ class Translator:
             {"package": self.info.package, "version": self.info.version, "prefix": prefix, **decoding, **used}
             | glossary_key
         )
+        self.build = build_id(package)
+        if cache:
+            cache.claim(self.cache_key, self.build)
         self.translated_count = 0  # sentences that went through the model (not from the cache)
         # Of those, the sentences with glossary terms: their terms came through / they fell back; and by
         # how much the model was less sure of each masked translation than of the plain one (per token).

@@ -60,6 +60,62 @@ def test_cache_is_keyed_by_model_version(tmp_path, config):
     assert (v1.translated_count, v2.translated_count, v1_again.translated_count) == (5, 5, 0)
 
 
+def test_another_build_of_the_same_package_version_does_not_reuse_the_old_translations(tmp_path, config):
+    from pipeline.models import install_file
+
+    cache = TranslationCache(tmp_path / "cache.sqlite3")
+    sources = [de for de, _ in demo_pairs()[:5]]
+    first = Translator(install_file(FIXTURE_MODEL), config.translate, cache)
+    first.translate(sources)
+    # The same package reinstalled: its translations are still good.
+    again = Translator(install_file(FIXTURE_MODEL), config.translate, cache)
+    again.translate(sources)
+    # Rebuilt under the same name and version: what the old build translated is not served for it.
+    other = Translator(install_file(rebuilt_fixture(tmp_path)), config.translate, cache)
+    assert other.cache_key == first.cache_key and other.build != first.build
+    other.translate(sources)
+    assert (first.translated_count, again.translated_count, other.translated_count) == (5, 0, 5)
+    install_file(FIXTURE_MODEL)  # the session's other tests use the committed package
+
+
+def test_another_build_of_the_same_package_version_redoes_the_briefings(tmp_path, config):
+    from pipeline.models import install_file
+    from pipeline.run import run
+
+    def statuses(package) -> list[str]:
+        report = run(
+            [DEMO / "de"], tmp_path / "out", config, translator=Translator(package, config.translate)
+        )
+        return sorted(r.status for r in report.results)
+
+    assert statuses(install_file(FIXTURE_MODEL)) == ["ok", "ok", "ok"]
+    assert statuses(install_file(FIXTURE_MODEL)) == ["skipped", "skipped", "skipped"]
+    assert statuses(install_file(rebuilt_fixture(tmp_path))) == ["ok", "ok", "ok"]
+    install_file(FIXTURE_MODEL)
+
+
+def rebuilt_fixture(tmp_path: Path) -> Path:
+    """The fixture package as a rebuild under the same name and version gives it: other bytes (here its
+    README; `make fixture` on another machine changes the weights' float rounding)."""
+    rebuilt = tmp_path / "rebuilt.argosmodel"
+    with zipfile.ZipFile(FIXTURE_MODEL) as old, zipfile.ZipFile(rebuilt, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            new.writestr(item, data + b"\nRebuilt.\n" if item.filename.endswith("README.md") else data)
+    return rebuilt
+
+
+def test_a_package_without_install_record_is_told_apart_by_its_model_file(tmp_path):
+    from pipeline.models import build_id
+
+    same = [package_with_version(tmp_path / name, "1.0") for name in ("a", "b")]
+    assert build_id(same[0]) == build_id(same[1])  # unpacked twice: the same build
+    model = Path(same[1].package_path) / "model" / "model.bin"
+    weights = model.read_bytes()
+    model.write_bytes(weights[:-1] + bytes([weights[-1] ^ 1]))  # one bit of the last weight
+    assert build_id(same[0]) != build_id(same[1])
+
+
 def test_cache_is_keyed_by_decoding_settings(tmp_path, installed_model, config):
     from dataclasses import replace
 
