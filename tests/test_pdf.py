@@ -194,6 +194,51 @@ def test_right_column_follows_the_left_one(extraction):
     assert ("heading", "Ergebnisse") in extraction.blocks
 
 
+# A newsletter page in three columns of 55 mm under a title across them; each column two paragraphs.
+THREE_COLUMNS = [
+    [
+        (
+            "body",
+            [
+                "Die Gemeinde hat im vergangenen",
+                "Jahr neue Leitungen verlegt und",
+                "zwei Pumpwerke erneuert.",
+            ],
+        ),
+        ("body", ["Die Arbeiten im Norden dauerten", "länger als geplant, weil der", "Boden gefroren war."]),
+    ],
+    [
+        (
+            "body",
+            [
+                "Der Verbrauch stieg im Sommer",
+                "leicht an und blieb doch unter",
+                "dem Mittel der letzten Jahre.",
+            ],
+        ),
+        ("body", ["Im Herbst wurde an drei Tagen", "mehr Wasser abgegeben als je", "zuvor an einem Tag."]),
+    ],
+    [
+        ("body", ["Für das nächste Jahr plant die", "Gemeinde ein neues Becken am", "Rand des Ortes."]),
+        ("body", ["Die Kosten trägt zur Hälfte das", "Land, den Rest die Gemeinde", "aus ihren Rücklagen."]),
+    ],
+]
+
+
+def test_three_columns_are_read_one_after_another():
+    doc = Report(format="A4")
+    doc.blank_pages = (1,)  # no running header or page number: a single sheet
+    doc.set_auto_page_break(False)
+    doc.add_page()
+    doc.set_font("Helvetica", "B", 16)
+    doc.text(20, 30, "Gemeindebrief Sommer")
+    for x, column in zip((15, 80, 145), THREE_COLUMNS, strict=True):
+        doc.lines(x, 45, column)
+    blocks = pdf.extract(bytes(doc.output()), MAX_BYTES).blocks
+    expected = [(kind, " ".join(lines)) for column in THREE_COLUMNS for kind, lines in column]
+    assert blocks == [("heading", "Gemeindebrief Sommer"), *expected]
+
+
 def test_running_headers_and_page_numbers_are_removed(extraction):
     for text in texts(extraction):
         assert "Testamt" not in text and "Seite" not in text

@@ -2,8 +2,8 @@
 
 Per page, pdfminer groups characters into lines (with position, font and size). From there this module
 drops running headers, footers and page numbers (lines that repeat at the same place across pages, digits
-normalised, and page-number patterns in the margins), keeps table rows out of the text, finds two columns
-and reads the left one before the right, takes footnotes out of the column they end, and rebuilds
+normalised, and page-number patterns in the margins), keeps table rows out of the text, finds the columns
+(two, three or more) and reads them left to right, takes footnotes out of the column they end, and rebuilds
 paragraphs from line spacing, indentation and font: headings by size or weight relative to the body font,
 list items by their marker. Words hyphenated at a line end are joined only where the joined form is a word.
 """
@@ -71,7 +71,8 @@ _SHORT_LINE_SHARE = 0.25
 # Two columns: a gutter between 30 % and 70 % of the page width crossed by lines holding at most this
 # share of the page's characters (a one-column page: 80–100 %; the two-column pages of the bulletin and
 # the annual accounts with full-width titles and captions: 0–25 %), with at least _COLUMN_MIN_LINES lines
-# on each side.
+# on each side. Each side is searched the same way within its own width, so three columns (gutters at a
+# third and two thirds) come out as three; on the real reports no side of a two-column page has one.
 _GUTTER_RANGE = (0.3, 0.7)
 _GUTTER_MAX_CROSSING = 0.4
 _COLUMN_MIN_LINES = 4
@@ -652,13 +653,12 @@ def _streams(page: _Page, body_size: float) -> list[_Stream]:
         for i, kind in enumerate(found)
     ]
     text_lines = [line for row, is_table in zip(rows, table_row, strict=True) if not is_table for line in row]
-    gutter = _gutter(text_lines, page.width)
+    gutters = _gutters(text_lines, 0.0, page.width)
     streams: list[_Stream] = []
-    left: list[Line] = []
-    right: list[Line] = []
+    columns: list[list[Line]] = [[] for _ in range(len(gutters) + 1)]
 
     def close_band() -> None:
-        for column in (left, right):
+        for column in columns:
             if column:
                 streams.append(_Stream(list(column)))
             column.clear()
@@ -672,14 +672,12 @@ def _streams(page: _Page, body_size: float) -> list[_Stream]:
                 streams.append(_Stream(_row_as_line(row), table=True))
             continue
         for line in row:
-            if gutter is None:
-                left.append(line)
-            elif line.x0 < gutter < line.x1:
+            if any(line.x0 < gutter < line.x1 for gutter in gutters):
                 close_band()
-                left.append(line)  # a full-width line is a band of its own
+                columns[0].append(line)  # a line across a gutter (a title, a caption) is a band of its own
                 close_band()
             else:
-                (left if line.x1 <= gutter else right).append(line)
+                columns[sum(gutter < line.x1 for gutter in gutters)].append(line)
     close_band()
     for stream in streams:
         if not stream.table:
@@ -693,13 +691,28 @@ def _row_as_line(row: list[Line]) -> list[Line]:
     return [Line(text, first.x0, row[-1].x1, first.top, first.bottom, first.size, first.bold, first.page)]
 
 
-def _gutter(lines: list[Line], width: float) -> float | None:
-    """The x of the gap between two columns, or None for a page set in one column."""
+def _gutters(lines: list[Line], x0: float, x1: float) -> list[float]:
+    """The x of each gap between columns from x0 to x1, left to right (none for a page set in one
+    column): the gap that splits them in two, then the gaps within each side (three columns or more)."""
+    gutter = _gutter(lines, x0, x1)
+    if gutter is None:
+        return []
+    left = [line for line in lines if line.x1 <= gutter]
+    right = [line for line in lines if line.x0 >= gutter]
+    return [
+        *(_gutters(left, min(line.x0 for line in left), gutter) if left else []),
+        gutter,
+        *(_gutters(right, gutter, max(line.x1 for line in right)) if right else []),
+    ]
+
+
+def _gutter(lines: list[Line], x0: float, x1: float) -> float | None:
+    """The x of the gap between two columns from x0 to x1, or None for lines set in one column."""
     if len(lines) < 2 * _COLUMN_MIN_LINES:
         return None
     best, best_x = None, None
     total = sum(len(line.text) for line in lines)
-    low, high = (int(share * width) for share in _GUTTER_RANGE)
+    low, high = (int(x0 + share * (x1 - x0)) for share in _GUTTER_RANGE)
     for x in range(low, high, 2):
         left = sum(line.x1 <= x for line in lines)
         right = sum(line.x0 >= x for line in lines)
