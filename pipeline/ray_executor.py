@@ -217,7 +217,8 @@ def _connect(address: str) -> bool:
     # ray.init replaces the SIGTERM handler with sys.exit; the run's own (pipeline.run) is put back.
     handler = signal.getsignal(signal.SIGTERM)
     try:
-        ray.init(include_dashboard=False, logging_level="warning", **options)
+        # Ray's own notices (token authentication on, …) are noise in a cron log; its errors still show.
+        ray.init(include_dashboard=False, logging_level="error", **options)
     except ConnectionError as exc:  # "auto" with no cluster on this node
         raise ConfigError(f"executor.address {address}: {exc}") from None
     if threading.current_thread() is threading.main_thread():
