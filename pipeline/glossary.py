@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -208,14 +209,18 @@ class Glossary:
         occurrences = self.find(text)[:MAX_PLACEHOLDERS]
         if not occurrences:
             return None
-        placeholders = (chr(c) for c in _PRIVATE_USE if chr(c) not in text and tokenizer.is_unknown(chr(c)))
         pieces, slots, start = [], [], 0
-        for occurrence, placeholder in zip(occurrences, placeholders, strict=False):
+        for occurrence, placeholder in zip(occurrences, placeholders(tokenizer, text), strict=False):
             pieces += [text[start : occurrence.start], placeholder]
             slots.append((placeholder, occurrence))
             start = occurrence.end
         pieces.append(text[start:])
         return Masked("".join(pieces), tuple(slots))
+
+
+def placeholders(tokenizer: Tokenizer, text: str = "") -> Iterator[str]:
+    """The private-use characters the package's vocabulary lacks, in order, but for those in `text`."""
+    return (chr(c) for c in _PRIVATE_USE if chr(c) not in text and tokenizer.is_unknown(chr(c)))
 
 
 def _word_pattern(word: str, last: bool) -> str:

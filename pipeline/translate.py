@@ -20,7 +20,7 @@ in a batch, CTranslate2 4.8's beam search gives the first output token the atten
 sentence of the batch (a fixture sentence's attention on its placeholder: 1.0 alone, 0.02 beside
 another sentence, beam 2 or 4; greedy is right), so replace_unknowns copies the wrong source token
 where a placeholder starts the translation. That happens with BPE packages; SentencePiece translations
-start with "▁" before it.
+start with "▁" before it, so their packages are never retried.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from pipeline.cache import TranslationCache, cache_key
 from pipeline.config import EXECUTION_KEYS, ConfigError, TranslateConfig
 from pipeline.document import Document, TargetSentence
 from pipeline.glossary import RULES_VERSION as GLOSSARY_RULES
-from pipeline.glossary import Glossary, Masked
+from pipeline.glossary import Glossary, Masked, placeholders
 from pipeline.models import build_id, model_info
 from pipeline.tokenizer import load_tokenizer
 from pipeline.untranslatable import protect
@@ -193,7 +193,7 @@ class Translator:
                 with_terms = next(masked_results)
                 self.glossary_confidence_drops.append(plain.log_prob - with_terms.log_prob)
                 enforced = self._with_terms(m, with_terms, plain)
-                if enforced is None and max(self.settings.num_hypotheses, self.settings.beam_size) > 1:
+                if enforced is None and self._first_token_may_be_copied:
                     alone = self._run_model([m.text], [0], budget, lambda n: None)[0]
                     enforced = self._with_terms(m, alone, plain)
                 best = enforced or plain
@@ -201,6 +201,16 @@ class Translator:
                 self.glossary_fallbacks += enforced is None
             translations.append(Translation(p.restore(best.text), best.log_prob))
         return translations
+
+    @cached_property
+    def _first_token_may_be_copied(self) -> bool:
+        """Whether CTranslate2's batched beam search can copy a translation's first token wrong (module
+        docstring): under beam search, with a tokenizer that writes a placeholder starting a sentence as a
+        token of its own (BPE). SentencePiece writes "▁" first, so its packages are never retried."""
+        if max(self.settings.num_hypotheses, self.settings.beam_size) == 1:
+            return False
+        placeholder = next(placeholders(self.tokenizer))
+        return self.tokenizer.encode_target([f"{placeholder} x"])[0][0] == placeholder
 
     @staticmethod
     def _with_terms(masked: Masked, translation: Translation, plain: Translation) -> Translation | None:
