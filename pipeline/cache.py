@@ -141,9 +141,9 @@ class TranslationCache:
                 self._db.execute("BEGIN IMMEDIATE")
                 row = self._db.execute("SELECT build FROM builds WHERE key = ?", (key,)).fetchone()
                 dropped = 0
-                if row and row[0] != build:
-                    dropped = self._db.execute("DELETE FROM translations WHERE key = ?", (key,)).rowcount
-                if not row or row[0] != build:
+                if row is None or row[0] != build:
+                    if row is not None:
+                        dropped = self._db.execute("DELETE FROM translations WHERE key = ?", (key,)).rowcount
                     self._db.execute("INSERT OR REPLACE INTO builds (key, build) VALUES (?, ?)", (key, build))
         except sqlite3.DatabaseError as exc:
             self._disable(exc)

@@ -98,9 +98,11 @@ class Term:
         and of its umlaut plural for a term of one word ("" for a term that starts otherwise, "§ 219a":
         it is looked for in every sentence)."""
         first = self.german.split()[0]
-        if " " not in self.german or first.isupper():
+        if " " not in self.german:  # the noun itself
             stems = {first, _umlaut_plural_stem(first) or first}
-        else:
+        elif first.isupper():
+            stems = {first}
+        else:  # an adjective before the noun
             stems = {_ADJECTIVE_ENDING.sub("", first) or first}
         starts = (re.match(rf"\w{{1,{PREFIX}}}", stem.casefold()) for stem in stems)
         return frozenset(start.group() if start else "" for start in starts)
@@ -240,9 +242,10 @@ def _either_case(stem: str) -> str:
 
 
 def _umlaut_plural_stem(noun: str) -> str | None:
-    """The noun with its last vowel umlauted (Stadtrat → Stadträt), or None where it has none to umlaut."""
+    """The noun with its last vowel umlauted (Stadtrat → Stadträt), or None for an acronym or a noun
+    with no vowel to umlaut."""
     vowels = list(_LAST_VOWEL.finditer(noun))
-    if not vowels:
+    if not vowels or (len(noun) > 1 and noun.isupper()):
         return None
     vowel = vowels[-1]
     return noun[: vowel.start()] + _UMLAUT[vowel.group()] + noun[vowel.end() :]

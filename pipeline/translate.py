@@ -114,7 +114,7 @@ class Translator:
             {"package": self.info.package, "version": self.info.version, "prefix": prefix, **decoding, **used}
             | glossary_key
         )
-        self.build = build_id(package)
+        self._package = package
         if cache:
             cache.claim(self.cache_key, self.build)
         self.translated_count = 0  # sentences that went through the model (not from the cache)
@@ -122,6 +122,12 @@ class Translator:
         # how much the model was less sure of each masked translation than of the plain one (per token).
         self.glossary_enforced = self.glossary_fallbacks = 0
         self.glossary_confidence_drops: list[float] = []
+
+    @cached_property
+    def build(self) -> str:
+        """Which build of the package this is (models.build_id): read only where a cache or a briefing
+        fingerprint needs it, never by a Ray actor."""
+        return build_id(self._package)
 
     # The models load on first use: a re-run that finds everything done or cached never loads them.
     @cached_property
