@@ -262,14 +262,24 @@ def test_unknown_mode_and_unsummarized_document():
 def test_a_stop_signal_interrupts_a_long_summary_midway(algorithm):
     import random
     import signal
-    import threading
 
     from pipeline.budget import Budget, Interrupted, StopFlag
+
+    class SignalAfterTheFirstStep(StopFlag):
+        """SIGTERM arrives once the summarizer has looked at the flag once: between two of its steps,
+        whatever the machine's speed (a timer of 0.3 s raced LSA and Luhn, which take 0.5 s here)."""
+
+        looked = 0
+
+        def is_set(self) -> bool:
+            self.looked += 1
+            if self.looked == 2:
+                self.stop(signal.SIGTERM)
+            return super().is_set()
 
     words = sorted({w for _, text in ENGLISH for w in text.lower().rstrip(".").split()})
     rng = random.Random(0)
     sentences = [(f"s{i}", " ".join(rng.choice(words) for _ in range(12)) + ".") for i in range(40_000)]
-    stop = StopFlag()
-    threading.Timer(0.3, stop.stop, args=(signal.SIGTERM,)).start()  # a summary of 40,000 takes seconds
+    stop = SignalAfterTheFirstStep()
     with pytest.raises(Interrupted):
         summarize(sentences, "en", algorithm, Length(sentences=3), Budget(stop))
