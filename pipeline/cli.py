@@ -241,6 +241,8 @@ class _Progress:
             typer.echo(json.dumps(result.log_record(), ensure_ascii=False))
         elif result.status == "failed":
             typer.echo(f"FAILED  {result.error}", err=True)
+        elif result.status == "ignored":  # a FIFO, a device, a link out of the input folder
+            typer.echo(f"ignored {result.error}", err=True)
         elif self.bar:
             self.bar.advance(self.task)
         elif not self.quiet:
