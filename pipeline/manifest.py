@@ -83,8 +83,10 @@ _TYPES = {"str": str, "int": int, "str | None": (str, type(None)), "tuple[str, .
 
 def _entries(data: object) -> dict[str, Entry]:
     """The entries of a manifest's JSON; ValueError for any other shape."""
-    if not (isinstance(data, dict) and data.get("version") == VERSION and isinstance(data.get("entries"), dict)):
-        raise ValueError(f"not a version {VERSION} manifest with an object of entries")
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise ValueError(f"not a version {VERSION} manifest")
+    if not isinstance(data.get("entries"), dict):
+        raise ValueError("its entries are not an object")
     entries = {}
     for name, e in data["entries"].items():
         if not is_plain_name(name) or not isinstance(e, dict):
