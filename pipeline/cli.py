@@ -83,14 +83,14 @@ def _errors() -> Iterator[None]:
     """Turn the library's errors into one clear line and the documented exit code, never a traceback."""
     from pipeline.config import ConfigError
     from pipeline.fileio import OutputError
-    from pipeline.models import ModelError, NoModelError, PackagesDirError
+    from pipeline.models import BrokenModelError, ModelError, NoModelError, PackagesDirError
     from pipeline.reader import InputError
 
     try:
         yield
     except ConfigError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    except (NoModelError, PackagesDirError) as exc:
+    except (NoModelError, PackagesDirError, BrokenModelError) as exc:
         raise _fail(str(exc), EXIT_NO_MODEL) from None
     except OutputError as exc:  # a full disk, a read-only or unwritable output directory
         raise _fail(str(exc), EXIT_OUTPUT) from None

@@ -59,6 +59,17 @@ class NoModelError(ModelError):
         )
 
 
+class BrokenModelError(ModelError):
+    """The installed package cannot be loaded (a damaged model.bin, config.json or tokenizer): no
+    document could be translated, so the run stops (exit 3) instead of failing each one."""
+
+    def __init__(self, path: Path, exc: Exception):
+        super().__init__(
+            f"the installed package {path} cannot be loaded ({type(exc).__name__}: {exc}); install a "
+            "working one with `pipeline models install`"
+        )
+
+
 class PackagesDirError(ModelError):
     """The packages directory (or another directory argostranslate needs) cannot be used."""
 

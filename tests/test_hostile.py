@@ -390,3 +390,15 @@ def test_fuzzed_files_end_as_ok_or_one_clear_error(installed_model):
     summary = json.loads(result.stdout.splitlines()[-1])
     assert result.returncode == 0 and summary["findings"] == [], summary
     assert sum(summary["outcomes"].values()) == 40 and summary["outcomes"]["error"] > 0
+
+
+def test_a_package_damaged_after_install_stops_the_run_with_exit_3_not_a_failure_per_document(tmp_path):
+    """Broken in place (by hand, by argospm): no document can be translated, so the scheduled job
+    fails (exit 3) instead of exiting 1, which a systemd unit counts as success."""
+    packages = tmp_path / "packages"
+    assert cli("models", "install", "--file", FIXTURE_MODEL, packages=packages).returncode == 0
+    truncate_model(next(packages.iterdir()))
+    result = cli("run", inbox(tmp_path, 2), "--out", tmp_path / "out", "--no-cache", packages=packages)
+    assert result.returncode == 3, result.stderr
+    assert "cannot be loaded" in result.stderr and "FAILED" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
