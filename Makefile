@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGOS_VERSION := 1.11.0
 
-.PHONY: translate test demo demo-formats lint bench bench-long bench-parity bench-venv bench-sweep bench-shortlist fixture clean browser screenshots
+.PHONY: translate test fuzz demo demo-formats lint bench bench-long bench-parity bench-venv bench-sweep bench-shortlist fixture clean browser screenshots
 
 $(BIN)/pipeline: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -46,6 +46,17 @@ demo-formats: $(BIN)/pipeline
 
 test: $(BIN)/pipeline browser
 	$(BIN)/python -m pytest -q
+
+# The readers' fuzz run, longer than the one in tests/test_hostile.py (40 cases): 2,000 mutated files of the
+# demo corpus, tests/data/inputs and generated .docx, 100 of them also through `pipeline run` with the
+# fixture model (in a throw-away home). FUZZ_SEED=… FUZZ_CASES=… to vary it.
+FUZZ_SEED ?= 1
+FUZZ_CASES ?= 2000
+fuzz: $(BIN)/pipeline
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	export ARGOS_PACKAGES_DIR="$$tmp/packages" XDG_DATA_HOME="$$tmp/data" XDG_CACHE_HOME="$$tmp/cache" && \
+	$(BIN)/pipeline models install --file tests/fixtures/translate-de_en-demo.argosmodel && \
+	$(BIN)/python scripts/fuzz_readers.py --seed $(FUZZ_SEED) --cases $(FUZZ_CASES) --run 100
 
 # tests/test_browser.py drives Debian's headless chromium; as root (CI) it is installed when missing,
 # otherwise those tests skip and say how to install it.

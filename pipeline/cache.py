@@ -8,7 +8,8 @@ decoder's log-probability per token of its translation (the review's confidence 
 before scores were kept gets the column added when opened; its rows have no score and are translated
 again when next needed (then stored with their score).
 SQLite's WAL mode and a busy timeout make it safe for concurrent processes. A cache is an optimisation:
-a damaged file is moved aside and rebuilt, and a failing cache (a directory that is a file, read-only
+a damaged file, or a database of another shape (a `translations` or `builds` table without this
+module's columns), is moved aside and rebuilt, and a failing cache (a directory that is a file, read-only
 or full) never fails a translation: it warns once and the run goes on without it.
 """
 
@@ -34,6 +35,8 @@ _SCHEMA = """CREATE TABLE IF NOT EXISTS translations (
 _BUILDS = "CREATE TABLE IF NOT EXISTS builds (key TEXT PRIMARY KEY, build TEXT NOT NULL) WITHOUT ROWID"
 # Caches of earlier versions have no score column: it is added (NULL for their rows) when opened.
 _ADD_SCORE = "ALTER TABLE translations ADD COLUMN score REAL"
+# The columns each table must have (a cache of an earlier version lacks only `score`, added when opened).
+_COLUMNS = {"translations": {"key", "source", "target"}, "builds": {"key", "build"}}
 _OPEN_ATTEMPTS = 20
 _CHUNK = 500  # SQLite's limit on bound parameters is 999 in old builds
 
@@ -84,6 +87,7 @@ class TranslationCache:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute(_SCHEMA)
                 db.execute(_BUILDS)
+                _check_columns(db)
                 _add_score_column(db)
                 break
             except sqlite3.OperationalError as exc:
@@ -189,3 +193,15 @@ def _add_score_column(db: sqlite3.Connection) -> None:
     except sqlite3.OperationalError as exc:  # another process added it first
         if "duplicate column" not in str(exc):
             raise
+
+
+class WrongSchema(sqlite3.DatabaseError):
+    """A valid SQLite file whose tables are not this cache's: treated as damage (moved aside)."""
+
+
+def _check_columns(db: sqlite3.Connection) -> None:
+    for table, needed in _COLUMNS.items():
+        have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if not needed <= have:
+            missing = ", ".join(sorted(needed - have))
+            raise WrongSchema(f"another schema: its {table} table has no column {missing}")

@@ -83,14 +83,14 @@ def _errors() -> Iterator[None]:
     """Turn the library's errors into one clear line and the documented exit code, never a traceback."""
     from pipeline.config import ConfigError
     from pipeline.fileio import OutputError
-    from pipeline.models import ModelError, NoModelError, PackagesDirError
+    from pipeline.models import BrokenModelError, ModelError, NoModelError, PackagesDirError
     from pipeline.reader import InputError
 
     try:
         yield
     except ConfigError as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
-    except (NoModelError, PackagesDirError) as exc:
+    except (NoModelError, PackagesDirError, BrokenModelError) as exc:
         raise _fail(str(exc), EXIT_NO_MODEL) from None
     except OutputError as exc:  # a full disk, a read-only or unwritable output directory
         raise _fail(str(exc), EXIT_OUTPUT) from None
@@ -241,6 +241,8 @@ class _Progress:
             typer.echo(json.dumps(result.log_record(), ensure_ascii=False))
         elif result.status == "failed":
             typer.echo(f"FAILED  {result.error}", err=True)
+        elif result.status == "ignored":  # a FIFO, a device, a link out of the input folder
+            typer.echo(f"ignored {result.error}", err=True)
         elif self.bar:
             self.bar.advance(self.task)
         elif not self.quiet:

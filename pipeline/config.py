@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -10,6 +11,18 @@ from typing import Any
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.toml"
 FORMATS = ("md", "html", "json")
 DEVICES = ("auto", "cpu", "cuda")
+# Upper bounds of the numbers, far above any useful setting, so that a typo (beam_size = 100000 reached
+# 17 GB before it was killed) is refused with the key named instead of exhausting the machine.
+MAX_BEAM = 16  # argostranslate uses 4; CTranslate2's speed and memory grow with the beam
+MAX_COUNT = 1_000_000_000  # batch sizes, sentence counts, shortlist sizes
+MAX_ENLARGE_ROUNDS = 10  # each round doubles the shortlist
+MAX_OUTPUT_RATIO = 100.0
+MAX_OUTPUT_EXTRA = 10_000
+MAX_LENGTH_PENALTY = 100.0
+MAX_THREADS = 1024
+MAX_LOG_PROBABILITY = 1000.0  # review.min_confidence: a mean log-probability per token, ≤ 0
+MAX_INPUT_BYTES = 2**40
+MAX_DOCUMENT_SECONDS = 7 * 24 * 3600.0
 
 
 class ConfigError(Exception):
@@ -19,6 +32,9 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class InputConfig:
     max_bytes: int
+    # Follow symbolic links (to files and folders) whose target lies outside the input folder
+    # (pipeline.inputs); off: such a link is skipped with one line.
+    follow_links: bool
 
 
 @dataclass(frozen=True)
@@ -201,6 +217,8 @@ def _section(path: Path, name: str, cls: type, values: dict[str, Any]) -> Any:
         kind = {"int": int, "float": (int, float), "bool": bool, "str": str, "list[str]": list}[expected[key]]
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise ConfigError(f"{path}: {name}.{key} must be {expected[key]}, got {value!r}")
+        if isinstance(value, float) and not math.isfinite(value):  # TOML's nan, inf, -inf
+            raise ConfigError(f"{path}: {name}.{key} must be a finite number, got {value!r}")
     missing = set(expected) - set(values)
     if missing:
         raise ConfigError(f"{path}: missing key {name}.{sorted(missing)[0]}")
@@ -217,30 +235,39 @@ def _validate(path: Path, config: Config) -> None:
         raise ConfigError(f"{path}: language.candidates: unknown language code(s) {', '.join(unknown)}")
     if lang.candidates and not {lang.source, lang.target} <= set(lang.candidates):
         raise ConfigError(f"{path}: language.candidates must include {lang.source} and {lang.target}")
-    if config.input.max_bytes < 1:
-        raise ConfigError(f"{path}: input.max_bytes must be at least 1")
-    if config.limits.document_seconds <= 0:
-        raise ConfigError(f"{path}: limits.document_seconds must be > 0")
-    t = config.translate
-    for key in ("beam_size", "max_batch_tokens", "num_hypotheses"):
-        if getattr(t, key) < 1:
-            raise ConfigError(f"{path}: translate.{key} must be at least 1")
-    if t.max_output_ratio <= 0 or t.max_output_extra < 0:
-        raise ConfigError(f"{path}: translate.max_output_ratio must be > 0 and max_output_extra ≥ 0")
+    t, sl, ex = config.translate, config.shortlist, config.executor
+    positive = 0.0  # an exclusive lower bound: seconds, ratios and shares must be > 0
+    for key, value, low, high in (
+        ("input.max_bytes", config.input.max_bytes, 1, MAX_INPUT_BYTES),
+        ("limits.document_seconds", config.limits.document_seconds, positive, MAX_DOCUMENT_SECONDS),
+        ("translate.beam_size", t.beam_size, 1, MAX_BEAM),
+        ("translate.num_hypotheses", t.num_hypotheses, 1, MAX_BEAM),
+        ("translate.max_batch_tokens", t.max_batch_tokens, 1, MAX_COUNT),
+        ("translate.max_output_ratio", t.max_output_ratio, positive, MAX_OUTPUT_RATIO),
+        ("translate.max_output_extra", t.max_output_extra, 0, MAX_OUTPUT_EXTRA),
+        ("translate.length_penalty", t.length_penalty, -MAX_LENGTH_PENALTY, MAX_LENGTH_PENALTY),
+        ("translate.inter_threads", t.inter_threads, 0, MAX_THREADS),
+        ("translate.intra_threads", t.intra_threads, 0, MAX_THREADS),
+        ("review.min_confidence", config.review.min_confidence, -MAX_LOG_PROBABILITY, 0),
+        ("shortlist.min_identical", sl.min_identical, positive, 1),
+        ("shortlist.per_source_token", sl.per_source_token, 1, MAX_COUNT),
+        ("shortlist.always_allowed", sl.always_allowed, 1, MAX_COUNT),
+        ("shortlist.enlarge_rounds", sl.enlarge_rounds, 0, MAX_ENLARGE_ROUNDS),
+        ("shortlist.verify_sentences", sl.verify_sentences, 1, MAX_COUNT),
+        ("shortlist.min_sentences", sl.min_sentences, 1, MAX_COUNT),
+        ("shortlist.rebuild_after", sl.rebuild_after, 1, MAX_COUNT),
+        ("executor.actors", ex.actors, 1, MAX_THREADS),
+        ("executor.cpus_per_actor", ex.cpus_per_actor, positive, MAX_THREADS),
+        ("executor.intra_threads", ex.intra_threads, 1, MAX_THREADS),
+        ("executor.batch_size", ex.batch_size, 1, MAX_COUNT),
+    ):
+        exclusive = low is positive
+        if (value <= low if exclusive else value < low) or value > high:
+            raise ConfigError(
+                f"{path}: {key} must be {'>' if exclusive else '≥'} {low:g} and ≤ {high:g}, got {value!r}"
+            )
     if t.device not in DEVICES:
         raise ConfigError(f"{path}: translate.device must be one of {', '.join(DEVICES)}, got {t.device!r}")
-    if t.inter_threads < 0 or t.intra_threads < 0:
-        raise ConfigError(f"{path}: translate.inter_threads and intra_threads must be ≥ 0 (0 = automatic)")
-    if config.review.min_confidence > 0:
-        raise ConfigError(f"{path}: review.min_confidence must be ≤ 0 (a log-probability)")
-    sl = config.shortlist
-    if not 0 < sl.min_identical <= 1:
-        raise ConfigError(f"{path}: shortlist.min_identical must be > 0 and ≤ 1")
-    for key in ("per_source_token", "always_allowed", "verify_sentences", "min_sentences", "rebuild_after"):
-        if getattr(sl, key) < 1:
-            raise ConfigError(f"{path}: shortlist.{key} must be at least 1")
-    if sl.enlarge_rounds < 0:
-        raise ConfigError(f"{path}: shortlist.enlarge_rounds must be ≥ 0")
     if config.summary.algorithm not in ALGORITHMS:
         raise ConfigError(f"{path}: summary.algorithm must be one of {', '.join(ALGORITHMS)}")
     if config.summary.mode not in MODES:
@@ -249,15 +276,10 @@ def _validate(path: Path, config: Config) -> None:
         Length.parse(config.summary.length)
     except ValueError as exc:
         raise ConfigError(f"{path}: summary.length: {exc}") from None
-    ex = config.executor
     if ex.kind not in ("local", "ray"):
         raise ConfigError(f"{path}: executor.kind must be local or ray")
     if ex.inputs not in ("ship", "shared"):
         raise ConfigError(f"{path}: executor.inputs must be ship or shared")
-    if ex.actors < 1 or ex.batch_size < 1 or ex.cpus_per_actor <= 0 or ex.intra_threads < 1:
-        raise ConfigError(
-            f"{path}: executor.actors, batch_size and intra_threads must be at least 1, cpus_per_actor > 0"
-        )
     bad = [f for f in config.output.formats if f not in FORMATS]
     if bad or not config.output.formats:
         raise ConfigError(f"{path}: output.formats must be a non-empty list of {', '.join(FORMATS)}")

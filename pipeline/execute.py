@@ -17,6 +17,7 @@ from pipeline.budget import Budget, OverBudget, StopFlag
 from pipeline.config import Config
 from pipeline.detect import LanguageDetector
 from pipeline.document import Document
+from pipeline.models import BrokenModelError
 from pipeline.reader import InputError
 from pipeline.render import document_title
 from pipeline.review import review_document
@@ -137,6 +138,8 @@ def translate_works(
     try:
         translate(items, document_budget(stop, config, items[0].seconds if len(items) == 1 else 0.0))
         return items, []
+    except BrokenModelError:  # no document can be translated: the run stops
+        raise
     except Exception as exc:  # noqa: BLE001
         if len(items) == 1:
             return [], [failure(items[0].source, items[0].sha256, exc, items[0].seconds)]

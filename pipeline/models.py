@@ -24,11 +24,13 @@ import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from pipeline.document import ModelInfo
 from pipeline.fileio import problem, write_atomic
+from pipeline.paths import is_plain_token
 from pipeline.tokenizer import BPE_FILE, SENTENCEPIECE_FILE
 
 if TYPE_CHECKING:
@@ -54,6 +56,17 @@ class NoModelError(ModelError):
             "                       (downloads it from the Argos package index, once, online)\n"
             f"  pipeline models install --file translate-{from_code}_{to_code}-1_0.argosmodel"
             "   (a package file you already have; the index's name for version 1.0)"
+        )
+
+
+class BrokenModelError(ModelError):
+    """The installed package cannot be loaded (a damaged model.bin, config.json or tokenizer): no
+    document could be translated, so the run stops (exit 3) instead of failing each one."""
+
+    def __init__(self, path: Path, exc: Exception):
+        super().__init__(
+            f"the installed package {path} cannot be loaded ({type(exc).__name__}: {exc}); install a "
+            "working one with `pipeline models install`"
         )
 
 
@@ -221,6 +234,8 @@ def install_file(
 ) -> Package:
     """Check an .argosmodel archive and install it; an existing install of the same package is replaced.
 
+    The unpacked package is loaded and translates a word (`try_package`) before it replaces anything:
+    a package with a damaged model.bin, config.json or tokenizer is refused and the installed one stays.
     The package directory gets INSTALL_RECORD: the archive's SHA-256 and where it came from.
     """
     top = check_archive(path, max_unpacked_bytes)
@@ -235,6 +250,7 @@ def install_file(
         try:
             with zipfile.ZipFile(path) as archive:
                 archive.extractall(staging / "new")
+            try_package(Package(staging / "new" / top), path)
             record = {"sha256": _sha256(path), "source": source or str(Path(path).resolve())}
             write_atomic(staging / "new" / top / INSTALL_RECORD, json.dumps(record, indent=2) + "\n")
             if destination.exists():
@@ -245,6 +261,23 @@ def install_file(
     except OSError as exc:
         raise PackagesDirError(f"cannot install into {target_root}: {problem(exc)}") from None
     return Package(destination)
+
+
+def try_package(pkg: Package, archive: Path) -> None:
+    """Load the unpacked package through the real translation path (its tokenizer, CTranslate2 on the
+    CPU) and translate one word; ModelError with the reason if it cannot."""
+    from pipeline.config import load_config
+    from pipeline.translate import Translator
+
+    settings = load_config().translate
+    try:
+        translator = Translator(pkg, replace(settings, device="cpu", inter_threads=1, intra_threads=1))
+        if not all(translator.translate(["Haus"])):  # any word: the fixture and real packages know it
+            raise ValueError("it translated a word to nothing")
+    except Exception as exc:  # noqa: BLE001 — CTranslate2, SentencePiece and JSON fail in many ways
+        raise ModelError(
+            f"{archive}: the package does not load ({type(exc).__name__}: {exc}); nothing was replaced"
+        ) from None
 
 
 def check_archive(path: Path, max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> str:
@@ -289,6 +322,10 @@ def check_archive(path: Path, max_unpacked_bytes: int = MAX_UNPACKED_BYTES) -> s
         isinstance(metadata.get(k), str) for k in ("from_code", "to_code")
     ):
         raise ModelError(f"{path}: metadata.json lacks from_code/to_code")
+    # Metadata are data: a version or language code becomes part of file names (shortlists, downloads).
+    for key in ("package_version", "from_code", "to_code"):
+        if key in metadata and not is_plain_token(str(metadata[key])):
+            raise ModelError(f"{path}: metadata.json: {key} {metadata[key]!r} is not a plain version or code")
     return top
 
 
@@ -324,6 +361,8 @@ def install_from_index(
         raise ModelError(f"the package index {index_url} has no {from_code}→{to_code} package")
     url = entry["links"][0]
     version = str(entry.get("package_version", "")).replace(".", "_")
+    if not is_plain_token(version or "0"):  # the index's text becomes a file name
+        raise ModelError(f"the package index {index_url} gives an unusable version {version!r}")
     part = Path(settings.downloads_dir) / f"translate-{from_code}_{to_code}-{version}.argosmodel.part"
     try:
         _download(url, part, progress)

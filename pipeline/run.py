@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
+import logging
 import signal
 import threading
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from pipeline.budget import UNLIMITED, Budget, StopFlag
+from pipeline.budget import UNLIMITED, Budget, Interrupted, StopFlag
 from pipeline.config import EXECUTION_KEYS, Config, ConfigError
 from pipeline.detect import LanguageDetector, detect_document
 from pipeline.document import Document
@@ -37,8 +35,10 @@ from pipeline.fileio import (
     write_atomic,
 )
 from pipeline.glossary import RULES_VERSION as GLOSSARY_RULES
+from pipeline.inputs import Ignored, Source, collect_sources, file_sha256, safe_name
 from pipeline.manifest import Entry, Manifest
-from pipeline.reader import SUPPORTED_SUFFIXES, InputError, read_document
+from pipeline.paths import UnsafePath, child
+from pipeline.reader import InputError, read_document
 from pipeline.render import (
     IndexEntry,
     render_html,
@@ -60,6 +60,9 @@ GROUP_SENTENCES = 2_000
 LONG_FILE_BYTES = 150_000
 RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}
 LOCK_NAME = ".pipeline.lock"
+# pipeline.inputs' names, used from here by the executors, the CLI and the benchmarks.
+__all__ = ["Source", "collect_sources", "run", "safe_name"]
+log = logging.getLogger(__name__)
 
 
 class LockedError(Exception):
@@ -72,7 +75,9 @@ class DocumentResult:
 
     source: Path
     name: str
-    status: str  # "ok", "failed" or "skipped" (unchanged since the last run)
+    # "ok", "failed", "skipped" (unchanged since the last run) or "ignored" (not a file to read:
+    # a FIFO, a device, a link out of the input folder; pipeline.inputs)
+    status: str
     error: str | None = None
     seconds: float = 0.0
     sentences: int = 0
@@ -96,12 +101,6 @@ class RunReport:
     @property
     def failed(self) -> list[DocumentResult]:
         return [r for r in self.results if r.status == "failed"]
-
-
-@dataclass(frozen=True)
-class Source:
-    path: Path
-    name: str  # output file stem, unique within the run
 
 
 def load_translator(config: Config):
@@ -136,46 +135,6 @@ def load_glossary(config: Config):
 
     path = config.review.glossary_path(config.path)
     return Glossary.load(path) if path else None
-
-
-def collect_sources(inputs: Sequence[Path]) -> list[Source]:
-    """Supported files named directly or found under directories, each with a unique output name.
-
-    Symbolic links are not followed into directories (no loops); a link named like a document is kept,
-    so that a broken one is reported rather than silently ignored.
-    """
-    files: list[tuple[Path, Path]] = []  # (file, the input it came from)
-    for given in inputs:
-        if given.is_dir():
-            for folder, dirs, names in os.walk(given):
-                dirs.sort()
-                files.extend(
-                    (Path(folder) / n, given)
-                    for n in sorted(names)
-                    if Path(n).suffix.lower() in SUPPORTED_SUFFIXES
-                )
-        elif given.is_file() or given.is_symlink():
-            files.append((given, given.parent))
-        else:
-            raise InputError(f"{given}: no such file or directory")
-    sources, taken = [], set()
-    for path, root in files:
-        relative = path.relative_to(root).with_suffix("")
-        name = safe_name("--".join(relative.parts))
-        if name in taken:
-            name = safe_name(f"{name}-{path.suffix.lstrip('.')}")
-        while name in taken:
-            name += "_"
-        taken.add(name)
-        sources.append(Source(path, name))
-    return sources
-
-
-def safe_name(text: str) -> str:
-    """A file stem that stays inside the output directory, whatever the input file was called."""
-    text = unicodedata.normalize("NFC", text)
-    text = re.sub(r"[^\w.-]+", "_", text).strip("._") or "document"
-    return text[:120]
 
 
 def prepare(
@@ -216,17 +175,6 @@ def config_fingerprint(config: Config, glossary_sha256: str | None = None) -> st
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _file_sha256(path: Path) -> str | None:
-    try:
-        digest = hashlib.sha256()
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
-    except OSError:
-        return None  # the reader reports the problem
-
-
 def run(
     inputs: Sequence[Path],
     out_dir: Path,
@@ -248,16 +196,21 @@ def run(
     The work is done by the executor that `config.executor.kind` names (pipeline.execute).
     """
     translator = translator or load_translator(config)
-    sources = collect_sources(inputs)
+    ignored: list[Ignored] = []
+    sources = collect_sources(inputs, config.input.follow_links, ignored)
     make_directory(out_dir)
     with _locked(out_dir, wait), _stop_signals() as stop:
         with output_errors(out_dir):
             for leftover in out_dir.glob(".*.tmp"):  # from a run that was killed mid-write
                 leftover.unlink(missing_ok=True)
         record = _Record(out_dir, config, translator, Manifest(out_dir), RunReport(out_dir), on_document)
+        for item in ignored:
+            record.report_result(DocumentResult(item.path, "", "ignored", str(item)))
         todo = []
         for source in sources:
-            sha256 = _file_sha256(source.path)
+            sha256 = file_sha256(source.path, config.input.max_bytes, stop)
+            if stop.is_set():
+                raise Interrupted(stop.signum)
             if not force and sha256 and record.is_current(source, sha256):
                 record.report_result(DocumentResult(source.path, source.name, "skipped"))
             else:
@@ -365,7 +318,8 @@ class _Record:
 
 
 def _forget_deleted(manifest: Manifest, sources: Sequence[Source], out_dir: Path, prune: bool) -> list[str]:
-    """Entries whose input was not seen in this run; with prune, their briefings are removed."""
+    """Entries whose input was not seen in this run; with prune, their briefings are removed: only
+    files directly in `out_dir` (a name that is not one is refused with a warning, never followed)."""
     current = {s.name for s in sources}
     gone = sorted(name for name in manifest.entries if name not in current)
     deleted = [manifest.entries[name].source for name in gone]
@@ -373,7 +327,10 @@ def _forget_deleted(manifest: Manifest, sources: Sequence[Source], out_dir: Path
         with output_errors(out_dir):
             for name in gone:
                 for output in manifest.entries.pop(name).outputs:
-                    (out_dir / output).unlink(missing_ok=True)
+                    try:
+                        child(out_dir, output).unlink(missing_ok=True)
+                    except UnsafePath as exc:
+                        log.warning("--prune: not deleted: %s", exc)
     return deleted
 
 

@@ -23,6 +23,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections import Counter, defaultdict
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.config import ShortlistConfig
 from pipeline.fileio import problem, write_atomic
+from pipeline.paths import child
 from pipeline.tokenizer import vocabulary
 
 if TYPE_CHECKING:
@@ -80,7 +82,9 @@ def shortlist_dir(package: Package) -> Path:
     directories may hold the same package and version)."""
     path = str(Path(package.package_path).resolve())
     digest = hashlib.sha256(path.encode()).hexdigest()[:12]
-    return shortlist_root() / f"{Path(path).name}-{package.package_version}-{digest}"
+    # The version comes from the package's metadata: data, never a path (a "/" or ".." is replaced).
+    version = re.sub(r"[^\w.+-]+|\.{2,}", "_", str(package.package_version), flags=re.ASCII)
+    return child(shortlist_root(), f"{Path(path).name}-{version}-{digest}")
 
 
 def read_record(package: Package) -> ShortlistRecord | None:

@@ -39,7 +39,7 @@ from pipeline.config import EXECUTION_KEYS, ConfigError, TranslateConfig
 from pipeline.document import Document, TargetSentence
 from pipeline.glossary import RULES_VERSION as GLOSSARY_RULES
 from pipeline.glossary import Glossary, Masked, placeholders
-from pipeline.models import build_id, model_info
+from pipeline.models import BrokenModelError, build_id, model_info
 from pipeline.tokenizer import load_tokenizer
 from pipeline.untranslatable import protect
 
@@ -98,7 +98,10 @@ class Translator:
         self.cache = cache
         self.glossary = glossary
         self.shortlist = shortlist
-        self.tokenizer = load_tokenizer(self.path, package.from_code, package.to_code)
+        try:
+            self.tokenizer = load_tokenizer(self.path, package.from_code, package.to_code)
+        except Exception as exc:  # noqa: BLE001 — SentencePiece and BPE fail in many ways
+            raise BrokenModelError(self.path, exc) from None
         prefix = getattr(package, "target_prefix", "") if settings.use_target_prefix else ""
         self.target_prefix = prefix or None
         decoding = {
@@ -134,13 +137,17 @@ class Translator:
     def _ct2(self):
         import ctranslate2
 
-        return ctranslate2.Translator(
-            str(self.shortlist or self.path / "model"),
-            device=resolve_device(self.settings.device),
-            compute_type=self.settings.compute_type,
-            inter_threads=workers(self.settings),
-            intra_threads=self.settings.intra_threads,
-        )
+        device = resolve_device(self.settings.device)
+        try:
+            return ctranslate2.Translator(
+                str(self.shortlist or self.path / "model"),
+                device=device,
+                compute_type=self.settings.compute_type,
+                inter_threads=workers(self.settings),
+                intra_threads=self.settings.intra_threads,
+            )
+        except (RuntimeError, ValueError, OSError) as exc:  # "Unsupported model binary version", …
+            raise BrokenModelError(self.path, exc) from None
 
     def translate(
         self,

@@ -14,7 +14,7 @@ from lxml import etree
 
 from pipeline.budget import UNLIMITED, Budget
 from pipeline.readers import html_body
-from pipeline.readers.base import Block, Extraction
+from pipeline.readers.base import Block, Extraction, FormatError
 from pipeline.readers.decode import declared_charset, decode
 from pipeline.readers.text import CREDIT
 
@@ -32,6 +32,9 @@ MAX_BLOCK_ELEMENTS = 20_000
 # and one of 20,000 took 209 s. Twice the most of the real pages; with fallbacks they score recall
 # 0.961, without 0.906, so pages of an ordinary size keep them.
 MAX_BLOCK_ELEMENTS_WITH_FALLBACKS = 2_000
+# At most one element per this many bytes of input.max_bytes (2.5 million for the default 10 MB): the
+# smallest element, "<b>", takes 3 bytes, and libxml2 adds few of its own (html, body, implied <p>s).
+HTML_BYTES_PER_ELEMENT = 4
 _BLOCK_TAGS = (
     "p div li dd dt section article blockquote pre h1 h2 h3 h4 h5 h6 address details summary figcaption"
 ).split()
@@ -71,8 +74,16 @@ def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extracti
     tree = html_body.parse(decode(data, declared_charset(data)))
     if tree is None:
         return Extraction(blocks=[])
+    budget.check()
+    limit = max_bytes // HTML_BYTES_PER_ELEMENT
+    if (elements := sum(1 for _ in tree.iter())) > limit:
+        raise FormatError(
+            f"the page has {elements:,} elements, more than {limit:,} (input.max_bytes / "
+            f"{HTML_BYTES_PER_ELEMENT}); raise input.max_bytes to read it"
+        )
     if (count := sum(1 for _ in tree.iter(*_BLOCK_TAGS))) > MAX_BLOCK_ELEMENTS:
-        return Extraction(blocks=html_body.page_blocks(tree), notes=[TOO_LARGE_NOTE.format(count=count)])
+        blocks = html_body.page_blocks(tree, budget)
+        return Extraction(blocks=blocks, notes=[TOO_LARGE_NOTE.format(count=count)])
     # htmldate's extensive search hands leftover date-like strings to dateparser, whose first use loads
     # every locale (about 5 s on a loaded 2-core machine). On the 40 pages of ../shared/real/html it found
     # 4 more dates than without, 3 of them a bare year read as 1 January; without it the 40 pages take
@@ -83,11 +94,13 @@ def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extracti
         date_extraction_params=set_date_params(extensive=False),
         **TRAFILATURA_OPTIONS,
     )
+    budget.check()
     metadata = {} if result is None else _metadata(result)
     body = None if result is None else result.body
     blocks = [] if body is None else _blocks(body)
     if not _is_main_text(body, blocks):  # trafilatura copies its input: ``tree`` is still the whole page
-        return Extraction(blocks=html_body.page_blocks(tree), metadata=metadata, notes=[FALLBACK_NOTE])
+        blocks = html_body.page_blocks(tree, budget)
+        return Extraction(blocks=blocks, metadata=metadata, notes=[FALLBACK_NOTE])
     title = metadata.get("title")
     if title and not _has_title(blocks, title):
         blocks.insert(0, ("heading", title))

@@ -22,16 +22,21 @@ CREDIT = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?:;…]['\"“”‘’»«)]*$")
 _HEADING_MAX_CHARS = 90
+_CHECK_EVERY = 256  # blocks between looks at the stop flag and the deadline
 _HEADING_MAX_WORDS = 12
 
 
 def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extraction:
-    return Extraction(blocks=list(text_blocks(decode(data))))
+    return Extraction(blocks=list(text_blocks(decode(data), budget)))
 
 
-def text_blocks(text: str) -> Iterator[Block]:
+def text_blocks(text: str, budget: Budget = UNLIMITED) -> Iterator[Block]:
+    """The blocks of `text`; `budget` is checked every few hundred. (A text's blocks are bounded by its
+    size: each takes at least a character and a blank line.)"""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    for block in re.split(r"\n\s*\n", text):
+    for number, block in enumerate(re.split(r"\n\s*\n", text)):
+        if number % _CHECK_EVERY == _CHECK_EVERY - 1:
+            budget.check()
         # Whitespace runs collapsed first: the patterns below backtrack over them (quadratic time).
         lines = [" ".join(line.split()) for line in block.split("\n") if line and not line.isspace()]
         if lines:
