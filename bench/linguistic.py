@@ -248,14 +248,18 @@ def main() -> None:
     parser.add_argument("--anchors", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="also write every figure (and each miss) here")
     parser.add_argument("--misses", action="store_true", help="print the language-ID misses")
+    parser.add_argument("--only", choices=("sentences", "langid"), help="one kind of set only")
+    parser.add_argument("--no-anchors", action="store_true", help="the project's figures only")
     args = parser.parse_args()
     if not REAL.is_dir():
         sys.exit(f"{REAL} is absent: the real gold is not checked out beside the repository")
     if args.anchors:
         print(json.dumps(anchors()))
         return
-    ours = sentence_figures(pipeline_split) | langid_figures(pipeline_langid(default_candidates()))
-    others = run_anchors()
+    ours = {} if args.only == "langid" else sentence_figures(pipeline_split)
+    if args.only != "sentences":
+        ours |= langid_figures(pipeline_langid(default_candidates()))
+    others = {} if args.no_anchors else run_anchors()
     print(table(ours, others))
     if args.misses:
         for key, figure in ours.items():
