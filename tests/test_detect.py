@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from pathlib import Path
 
 from conftest import SAMPLE_ARTICLE
@@ -74,3 +76,36 @@ def test_paragraph_language_on_its_own():
     assert paragraph_language("3:1 (1:0)", "heading", "de", detector) == LanguageGuess("de", 0.0)
     assert paragraph_language("3:1 (1:0)", "heading", None, detector) is None
     assert paragraph_language("Foto: John Smith/Reuters", "caption", "de", detector).lang == "de"
+
+
+def test_two_words_alone_get_their_language():
+    # langdetect alone: "gelingt diese" → nl, "sollte keine" → fi, "person nicht" → it
+    detector = LanguageDetector(("de", "en", "fr", "nl", "es", "it", "pt", "da", "sv", "no", "fi", "pl"))
+    for text, lang in [
+        ("gelingt diese", "de"),
+        ("sollte keine", "de"),
+        ("person nicht", "de"),
+        ("questa crisi", "it"),
+    ]:
+        assert detected_alone(text, detector) == lang, text
+
+
+def test_short_lines_still_keep_a_document_prior():
+    detector = LanguageDetector(("de", "en", "fr", "it"))
+    assert paragraph_language("Ciao a tutti", "heading", "de", detector).lang == "de"
+    assert paragraph_language("What the new rules mean for tenants", "heading", "de", detector).lang == "en"
+
+
+def detected_alone(text: str, detector: LanguageDetector) -> str | None:
+    doc = Document(path=Path("x.txt"), sha256="", paragraphs=parse_paragraphs(text))
+    detect_document(doc, detector)
+    return doc.paragraphs[0].lang
+
+
+def test_the_short_text_models_load_only_when_a_short_line_is_detected():
+    # `pipeline --help` and every import of the library stay as fast as before.
+    code = (
+        "import sys, pipeline.cli, pipeline.detect; print(sorted({'py3langid', 'numpy'} & set(sys.modules)))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
