@@ -24,7 +24,8 @@ from pipeline.split import split_words
 
 # How many of py3langid's best languages the word lists judge between, and the weight of the word lists'
 # log-probability against py3langid's. Calibrated on the calibration half of ../shared/real/langid (word
-# pairs: weights 0.3/1/3 gave 121/123/121 of 130); re-check with `make bench-linguistic`.
+# pairs: weights 0.3/1/3 gave 121/123/121 of 130 scoring every candidate; TOP 3/5/8/16 gave 119/122/123/123
+# with weight 1, and 5 loads fewer word lists than 8); re-check with `make bench-linguistic`.
 TOP = 5
 WORD_WEIGHT = 1.0
 # Counts added to every word's frequency (an unseen word is not impossible), and the floor a word gets in
