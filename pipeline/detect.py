@@ -99,7 +99,7 @@ class LanguageDetector:
         when there are none)."""
         from pipeline.shortlang import short_text_language
 
-        guess = short_text_language(text, self.candidates or known_languages())
+        guess = short_text_language(text, self.candidates or tuple(known_languages()))
         return LanguageGuess(guess[0], round(guess[1], 4)) if guess else None
 
     def _prior_map(self, prior: str) -> dict[str, float]:

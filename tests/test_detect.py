@@ -109,3 +109,61 @@ def test_the_short_text_models_load_only_when_a_short_line_is_detected():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# --- the short-text model's cache (pipeline/shortlang.py) ------------------------------------------------
+
+
+def fresh_word_list(lang: str):
+    from pipeline import shortlang
+
+    shortlang._word_list.cache_clear()
+    return shortlang._word_list(lang)
+
+
+def test_word_lists_are_unpacked_once_and_a_damaged_one_is_rebuilt(tmp_path, monkeypatch, caplog):
+    from importlib import metadata
+
+    from pipeline import shortlang
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    count = fresh_word_list("en").count("the")
+    assert count > 1000 and fresh_word_list("en").count("qzxv") == 0
+    (folder,) = (tmp_path / "pipeline" / "shortlang").iterdir()
+    # another version of the package unpacks into a folder of its own
+    assert folder.name.startswith(f"pyspellchecker-{metadata.version('pyspellchecker')}-")
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "counts.npy", "manifest.json", "offsets.npy", "text.npy", "total.npy"
+    ]  # fmt: skip
+    text = folder / "text.npy"
+    text.write_bytes(text.read_bytes()[: text.stat().st_size // 2])  # a disk that filled up mid-copy
+    assert fresh_word_list("en").count("the") == count
+    assert "damaged" in caplog.text and shortlang._load(folder) is not None
+    shortlang._word_list.cache_clear()
+
+
+def test_an_unwritable_cache_still_gives_the_language(tmp_path, monkeypatch, caplog):
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert fresh_word_list("en").count("the") > 1000
+    assert "cannot be written" in caplog.text
+    from pipeline import shortlang
+
+    shortlang._word_list.cache_clear()
+
+
+def test_a_rerun_with_nothing_to_do_never_loads_the_short_text_model(tmp_path, installed_model):
+    # A cron job over an unchanged folder skips every document before detection.
+    demo = Path(__file__).resolve().parents[1] / "corpora" / "demo" / "de"
+    code = (
+        "import sys, pathlib; from pipeline.config import load_config; from pipeline.run import run; "
+        f"report = run([pathlib.Path({str(demo)!r})], pathlib.Path({str(tmp_path / 'out')!r}), "
+        "load_config()); "
+        "print({r.status for r in report.results}, 'pipeline.shortlang' in sys.modules)"
+    )
+    first, rerun = (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True) for _ in "12"
+    )
+    assert first.stdout.strip() == "{'ok'} True", first.stderr
+    assert rerun.stdout.strip() == "{'skipped'} False", rerun.stderr
