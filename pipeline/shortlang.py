@@ -13,9 +13,9 @@ scored together over the candidate languages:
 Both sources ship compressed (xz, gzip JSON): decompressing them costs seconds and hundreds of MB in every
 process. They are unpacked once into plain arrays under $XDG_CACHE_HOME/pipeline/shortlang, one folder per
 source package version (a new version builds a new folder), written to a temporary folder and renamed into
-place, and memory-mapped from there: a process reads only the pages its lines touch. A folder that does not
-match its manifest (cut short, edited) is rebuilt; where the cache cannot be written the arrays are built in
-memory for this process and the run goes on.
+place, and read from there a row at a time: a process holds only the rows its lines touch. A folder that
+does not match its manifest (cut short, edited) is rebuilt; where the cache cannot be written the arrays
+are built in memory for this process and the run goes on.
 """
 
 from __future__ import annotations
@@ -243,7 +243,7 @@ def _unpack_word_list(lang: str) -> dict[str, np.ndarray]:
 
 
 class _WordList:
-    """Word counts found by binary search in the sorted, memory-mapped words."""
+    """Word counts found by binary search in the sorted words on disk."""
 
     def __init__(self, tables: dict[str, Table]):
         self.text, self.offsets, self.counts = tables["text"], tables["offsets"], tables["counts"]
