@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGOS_VERSION := 1.11.0
 
-.PHONY: translate test fuzz demo demo-formats lint bench bench-long bench-parity bench-venv bench-sweep bench-shortlist fixture clean browser screenshots
+.PHONY: translate test fuzz demo demo-formats lint bench bench-long bench-parity bench-venv bench-sweep bench-shortlist bench-linguistic fixture clean browser screenshots
 
 $(BIN)/pipeline: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -105,6 +105,14 @@ bench-long: $(BIN)/pipeline
 # Times the translate stage under several thread and batch-size settings (how the defaults were chosen).
 bench-sweep: $(BIN)/pipeline
 	$(BIN)/python bench/sweep.py
+
+# Sentence splitting and short-text language ID on the real gold in ../shared/real, per half, with the
+# anchors beside the project's figures: pysbd, SoMaJo (GPL) and lingua (~100 MB) are installed into
+# .venv-bench only, never into the run-time install (bench/linguistic.py).
+bench-linguistic: $(BIN)/pipeline
+	test -x .venv-bench/bin/python || $(PY) -m venv .venv-bench
+	.venv-bench/bin/python -m pip install -q pysbd==0.3.4 somajo==2.5.0 lingua-language-detector==2.1.1
+	$(BIN)/python bench/linguistic.py
 
 # Rebuilds tests/fixtures/translate-de_en-demo.argosmodel (SentencePiece) and translate-de_en-demo-bpe.argosmodel
 # (BPE codes); needs PyTorch (CPU wheel), so it has its own venv. argostranslate (its BPE code, no deps)

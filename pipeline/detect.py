@@ -94,6 +94,14 @@ class LanguageDetector:
             return None
         return LanguageGuess(best.lang, round(best.prob, 4))
 
+    def detect_short(self, text: str) -> LanguageGuess | None:
+        """The language of a short line (pipeline.shortlang), among the candidates (all langdetect knows
+        when there are none)."""
+        from pipeline.shortlang import short_text_language
+
+        guess = short_text_language(text, self.candidates or tuple(known_languages()))
+        return LanguageGuess(guess[0], round(guess[1], 4)) if guess else None
+
     def _prior_map(self, prior: str) -> dict[str, float]:
         others = [lang for lang in self._factory.get_lang_list() if lang != prior]
         prior_map = dict.fromkeys(others, (1 - PRIOR_WEIGHT) / max(len(others), 1))
@@ -118,8 +126,9 @@ def detect_document(doc: Document, detector: LanguageDetector, budget: Budget = 
     if weight:
         doc.lang = weight.most_common(1)[0][0]
         doc.lang_confidence = round(weight[doc.lang] / sum(weight.values()), 4)
-    else:
-        _assign(doc, detector.detect("\n".join(p.text for p in doc.paragraphs)))
+    else:  # only short lines: judged together, as one line when they are short together
+        whole = "\n".join(p.text for p in doc.paragraphs)
+        _assign(doc, detector.detect_short(whole) if len(whole) < SHORT_CHARS else detector.detect(whole))
     for paragraph in doc.paragraphs:
         if _is_short(paragraph.text, paragraph.kind):
             budget.check()
@@ -140,7 +149,7 @@ def paragraph_language(
     if not _is_short(text, kind):
         return detector.detect(text)
     text = CREDIT.sub("", text) if kind == "caption" else text  # the names in a credit say nothing
-    guess = detector.detect(text, prior=doc_lang)
+    guess = detector.detect_short(text) if len(text) < SHORT_CHARS else detector.detect(text, prior=doc_lang)
     if doc_lang is None:
         return guess
     if guess is None:

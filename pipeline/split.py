@@ -26,6 +26,8 @@ _LEADING_LETTERS = re.compile(r"[^\W\d_]+")
 _LETTER_DOT = re.compile(r"[^\W\d_]\.")  # one piece of a spaced abbreviation or an initial: "z." "M."
 _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # "J.R.R", "z.B" (without the final period)
 _INTEGER = re.compile(r"\d{1,4}")
+# A smiley or similar after a sentence belongs to it: ":)", ";-)", ":D", "^^", "xD".
+_EMOTICON = re.compile(r"[:;=8xX][-'^o]?[()\[\]DPpOo3|/\\*]+|\^\^|<3")
 
 # Abbreviation kinds: never followed by a sentence end; followed by one only when the next word is a
 # sentence opener; usually ending a sentence (any capitalised word may follow).
@@ -51,6 +53,14 @@ _ABBREVIATIONS = {
     ),
 }
 _TIME_ZONES = frozenset("ET EST EDT CT CST CDT MT MST MDT PT PST PDT GMT UTC BST CET CEST".split())
+
+# An e-mail's closing and the name under it, run together when the line break is gone ("Best, Jeff",
+# "Thanks and regards, Mary Smith"): two units, as UD English EWT has them.
+_SIGN_OFF = re.compile(
+    r"((?i:(?:(?:best|kind|warm|many|with)\s+)?(?:regards|wishes|thanks|best)(?:\s+again)?|cheers|thank you|"
+    r"good luck|sincerely|yours(?: truly| sincerely)?|love|take care|all the best|thanks and regards),)"
+    r"\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})"
+)
 
 # Capitalised words that typically open a sentence but are not nouns.
 _STARTERS = {
@@ -95,22 +105,32 @@ def split_sentences(text: str, lang: str) -> list[str]:
     tokens = [text[start:end] for start, end in spans]
     sentences, first = [], 0
     for i in range(len(tokens) - 1):
-        if tokens[i][-1] in _END_CHARS and _ends_sentence(tokens, i, lang):
+        if (tokens[i][-1] in _END_CHARS or _EMOTICON.fullmatch(tokens[i])) and _ends_sentence(
+            tokens, i, lang
+        ):
             sentences.append(text[spans[first][0] : spans[i][1]])
             first = i + 1
     if spans:
         sentences.append(text[spans[first][0] : spans[-1][1]])
+    if lang == "en" and sentences and (sign_off := _SIGN_OFF.fullmatch(sentences[-1])):
+        sentences[-1:] = [sign_off[1], sign_off[2]]
     return sentences
 
 
 def _ends_sentence(tokens: list[str], i: int, lang: str) -> bool:
-    token = tokens[i]
+    """Whether the sentence ends after tokens[i] (judged on the token before a smiley: "cool. :) See")."""
+    end = i - 1 if _EMOTICON.fullmatch(tokens[i]) else i
+    if end < 0 or _EMOTICON.fullmatch(tokens[end]):
+        return False
+    token = tokens[end]
     core = token.rstrip(_CLOSERS)
     if not core or core[-1] not in ".!?…" or (token[0] in "([" and token[-1] in ")]"):
         return False  # no final punctuation, or a one-token aside such as "(!)", "[…]"
     after = _next_word(tokens, i + 1)
-    if not after or after[0].islower():
-        return False
+    if not after or _EMOTICON.fullmatch(after):
+        return False  # "It's well cool. :)" — a smiley closes the sentence before it
+    if after[0].islower():
+        return lang == "en" and _ends_before_lowercase(token, core)
     if core.endswith(_ELLIPSES):
         # German nouns after a pause ("… Wahnsinn") are capitalised as well.
         return _is_starter(after, lang) if lang == "de" else not after[0].isdigit()
@@ -119,7 +139,24 @@ def _ends_sentence(tokens: list[str], i: int, lang: str) -> bool:
     word = core[:-1]
     if word and word[-1] in _CLOSERS:
         return True  # the period follows a quote or bracket: "(S. 12)." / „…“.
-    return _ends_after_period(tokens, i, word.lstrip(_OPENERS), after, lang)
+    return _ends_after_period(tokens, end, word.lstrip(_OPENERS), after, lang)
+
+
+def _ends_before_lowercase(token: str, core: str) -> bool:
+    """English web and e-mail text starts sentences in lower case ("no. i got her number"): a lowercase
+    word after "!", "?" or a period that ends a plain word starts a sentence. Not after an ellipsis ("on a
+    Gmail account... you have"), an abbreviation ("e.g. the", "etc. and", "5 p.m. today"), an initial or a
+    closing quote or bracket ('"Really?" she asked', "(why?) and")."""
+    if token[-1] in _CLOSERS or core.endswith(_ELLIPSES):
+        return False
+    if core[-1] in "!?":
+        return True
+    word = core[:-1].lstrip(_OPENERS)
+    if not word:
+        return True  # a period spaced off its sentence: "flooded with enron folks . can't go"
+    if len(word) < 2 or "." in word or word.lower() in _ABBREVIATIONS["en"]:
+        return False  # "e.g", "U.S", a single letter (an initial, a list label "a.")
+    return _WORD.fullmatch(word) is not None
 
 
 def _ends_after_period(tokens: list[str], i: int, word: str, after: str, lang: str) -> bool:
@@ -133,7 +170,8 @@ def _ends_after_period(tokens: list[str], i: int, word: str, after: str, lang: s
     if len(word) == 1 and word.isalpha():  # an initial ("Angela M. Schulz") or a lone "b." / "S."
         return word.isupper() and _is_starter(after, lang)
     if lang == "en":
-        return word != "No" or not after[0].isdigit()  # "No. 10" but '"No." She left.'
+        # "No. 10", "(pop. 256,000)", "vol. 3": a word and a period before a number abbreviate it.
+        return not after[0].isdigit() or not (word == "No" or word.islower())
     if _INTEGER.fullmatch(word):
         return _ends_after_german_number(tokens, i, word, after)
     return True

@@ -5,6 +5,7 @@ default candidate languages: as the last paragraph of a document whose body is i
 empty `doc_lang`, as a document of its own.
 """
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,23 @@ def test_every_line_gets_its_language(detector):
             wrong.append(f"{text!r} {where} ({paragraph.kind}): {paragraph.lang}, expected {lang}")
     correct = len(rows) - len(wrong)
     assert not wrong, f"accuracy {correct / len(rows):.1%} ({correct}/{len(rows)}):\n" + "\n".join(wrong)
+
+
+# --- the real gold in ../shared/real/langid, check half (bench/real_split.toml) ---------------------------
+
+sys.path.insert(0, str(ROOT / "bench"))
+import linguistic  # noqa: E402  (bench/linguistic.py: the gold reader and the pipeline's detection)
+
+# Each line a document of its own with the default candidates; the short-text model (pipeline/shortlang.py)
+# was calibrated on the calibration half; `make bench-linguistic` prints both halves and lingua beside.
+REAL_TARGETS = {"sentences": 129 / 130, "word-pairs": 0.92}
+
+
+@pytest.mark.parametrize("kind", REAL_TARGETS)
+def test_real_gold_check_half(kind, config):
+    if not linguistic.LANGID_FILE.is_file():
+        pytest.skip(f"{linguistic.LANGID_FILE} is absent (the shared real gold is not here)")
+    lines = linguistic.langid_gold()[kind]["check"]
+    detect = linguistic.pipeline_langid(config.language.candidates)
+    wrong = [f"{text!r}: {got}, expected {lang}" for lang, text in lines if (got := detect(text)) != lang]
+    assert 1 - len(wrong) / len(lines) >= REAL_TARGETS[kind], "\n".join(wrong)
