@@ -57,6 +57,7 @@ def read_document(
         paragraphs=paragraphs,
         metadata=dict(extraction.metadata),
         notes=list(extraction.notes),
+        cues=extraction.cues,
     )
 
 

@@ -48,6 +48,7 @@ from pipeline.render import (
 )
 from pipeline.review import REVIEW_VERSION
 from pipeline.split import split_document
+from pipeline.subtitles import subtitle_files
 
 DOCUMENTS_PER_BATCH = 32
 # A document of more sentences than this is translated on its own, after the rest of its group is done
@@ -378,8 +379,8 @@ def _forget_deleted(manifest: Manifest, sources: Sequence[Source], out_dir: Path
 
 
 def render_briefing(doc: Document, name: str, formats: Sequence[str]) -> dict[str, str]:
-    """Every format of one briefing: file name → text."""
-    return {f"{name}.{fmt}": RENDERERS[fmt](doc) for fmt in formats}
+    """Every format of one briefing, and English subtitles for a subtitle file: file name → text."""
+    return {f"{name}.{fmt}": RENDERERS[fmt](doc) for fmt in formats} | subtitle_files(doc, name)
 
 
 def write_briefing(doc: Document, out_dir: Path, name: str, formats: Sequence[str]) -> list[str]:
