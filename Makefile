@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGOS_VERSION := 1.11.0
 
-.PHONY: translate test demo demo-formats lint bench bench-long bench-parity bench-venv bench-sweep bench-shortlist fixture clean browser screenshots
+.PHONY: translate test demo demo-formats lint libreoffice bench bench-long bench-parity bench-venv bench-sweep bench-shortlist fixture clean browser screenshots
 
 $(BIN)/pipeline: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -44,7 +44,7 @@ demo: $(BIN)/pipeline
 demo-formats: $(BIN)/pipeline
 	$(BIN)/python scripts/demo_formats.py
 
-test: $(BIN)/pipeline browser
+test: $(BIN)/pipeline browser libreoffice
 	$(BIN)/python -m pytest -q
 
 # tests/test_browser.py drives Debian's headless chromium; as root (CI) it is installed when missing,
@@ -52,6 +52,13 @@ test: $(BIN)/pipeline browser
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -q && apt-get install -y -q chromium chromium-driver)
+
+# tests/test_formats_docx.py opens the Word briefing in LibreOffice (headless, converted to PDF); as root
+# (CI) Writer without its GUI is installed when missing (50 packages, 263 MB without recommends),
+# otherwise that test skips and says how to install it.
+libreoffice:
+	@command -v soffice >/dev/null || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -q && apt-get install -y -q --no-install-recommends libreoffice-writer-nogui)
 
 # Regenerates briefings-demo/screenshots/ (desktop and phone) from the demo corpus briefing, and from
 # the same document with a review flag.

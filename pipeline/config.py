@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.toml"
-FORMATS = ("md", "html", "json")
+FORMATS = ("md", "html", "json", "docx")
 DEVICES = ("auto", "cpu", "cuda")
 
 

@@ -46,6 +46,7 @@ from pipeline.render import (
     render_json,
     render_markdown,
 )
+from pipeline.render_docx import render_docx
 from pipeline.review import REVIEW_VERSION
 from pipeline.split import split_document
 from pipeline.subtitles import subtitle_files
@@ -59,7 +60,7 @@ GROUP_SENTENCES = 2_000
 # do not wait for a long one's reading either (a few seconds per MB). About GROUP_SENTENCES sentences of
 # the bench corpus (~70 bytes each); only the order depends on it.
 LONG_FILE_BYTES = 150_000
-RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}
+RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json, "docx": render_docx}
 LOCK_NAME = ".pipeline.lock"
 
 
@@ -378,8 +379,9 @@ def _forget_deleted(manifest: Manifest, sources: Sequence[Source], out_dir: Path
     return deleted
 
 
-def render_briefing(doc: Document, name: str, formats: Sequence[str]) -> dict[str, str]:
-    """Every format of one briefing, and English subtitles for a subtitle file: file name → text."""
+def render_briefing(doc: Document, name: str, formats: Sequence[str]) -> dict[str, str | bytes]:
+    """Every format of one briefing, and English subtitles for a subtitle file: file name → text
+    (bytes for a .docx)."""
     return {f"{name}.{fmt}": RENDERERS[fmt](doc) for fmt in formats} | subtitle_files(doc, name)
 
 
