@@ -404,6 +404,7 @@ def write_index(out_dir: Path, manifest: Manifest, current: set[str], formats: S
             paragraphs=e.paragraphs,
             error=e.error,
             flags=e.flags,
+            outputs=e.outputs,
         )
         for name, e in sorted(manifest.entries.items())
     ]

@@ -57,6 +57,10 @@ def test_subtitles_round_trip_keeps_every_cue_and_its_times(tmp_path: Path, conf
         assert len(english.cues) == len(cues)
         # Recorded with the briefing: a later --prune removes it with the others.
         assert f"abend.en{suffix}" in Manifest(out).entries["abend"].outputs
+        # The index links every file of the briefing.
+        index = (out / "index.html").read_text(encoding="utf-8")
+        for output in ("abend.md", "abend.html", "abend.json", f"abend.en{suffix}"):
+            assert f'<a href="{output}">{output[len("abend.") :]}</a>' in index
 
 
 def test_speaker_notes_are_shown_as_notes_and_never_summarized(tmp_path: Path, config, translator):
