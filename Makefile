@@ -28,19 +28,21 @@ translate: $(BIN)/pipeline
 	$(BIN)/pipeline run corpora/de --out briefings
 
 # The offline way to see the product: the tiny fixture model, installed into a throw-away packages
-# directory, translates the demo corpus (it knows only those sentences), then two of its articles as a
-# saved web page and a PDF report (corpora/demo/formats).
+# directory, translates the demo corpus (it knows only those sentences), then its articles as a saved
+# web page, a PDF report and an .odt, .odp, .pptx, .epub, .srt, .vtt and .eml (corpora/demo/formats),
+# with Word briefings too.
 demo: $(BIN)/pipeline
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	export ARGOS_PACKAGES_DIR="$$tmp/packages" XDG_DATA_HOME="$$tmp/data" XDG_CACHE_HOME="$$tmp/cache" && \
 	$(BIN)/pipeline models install --file tests/fixtures/translate-de_en-demo.argosmodel && \
 	$(BIN)/pipeline run corpora/demo/de --out briefings-demo && \
 	$(BIN)/pipeline eval briefings-demo corpora/demo/en && \
-	$(BIN)/pipeline run corpora/demo/formats --out briefings-demo-formats && \
+	$(BIN)/pipeline run corpora/demo/formats --out briefings-demo-formats --formats md,html,json,docx && \
 	for doc in forschung wetter; do \
 		$(BIN)/pipeline eval briefings-demo-formats/$$doc.json corpora/demo/en/$$doc.md || exit 1; done
 
-# Rewrites corpora/demo/formats/ (a saved web page and a PDF report of two demo articles).
+# Rewrites corpora/demo/formats/ (the demo articles as a saved web page, a PDF report and one file of
+# each further input kind).
 demo-formats: $(BIN)/pipeline
 	$(BIN)/python scripts/demo_formats.py
 

@@ -29,15 +29,29 @@ ODF_STYLES = (
 )
 
 
+# Every member gets this time stamp, so that the same parts always give the same bytes.
+_ZIP_TIME = (2024, 3, 5, 8, 0, 0)
+
+
 def zip_package(parts: dict[str, bytes | str], mimetype: str | None = None) -> bytes:
     """A zip of ``parts`` (name → content), with an uncompressed ``mimetype`` first where given."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         if mimetype:
-            archive.writestr(zipfile.ZipInfo("mimetype"), mimetype, compress_type=zipfile.ZIP_STORED)
+            archive.writestr(
+                zipfile.ZipInfo("mimetype", _ZIP_TIME), mimetype, compress_type=zipfile.ZIP_STORED
+            )
         for name, content in parts.items():
-            archive.writestr(name, content.encode() if isinstance(content, str) else content)
+            info = zipfile.ZipInfo(name, _ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content.encode() if isinstance(content, str) else content)
     return buffer.getvalue()
+
+
+def rezipped(data: bytes) -> bytes:
+    """The zip ``data`` with every member's time stamp fixed (python-pptx stamps the current time)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return zip_package({name: archive.read(name) for name in archive.namelist()})
 
 
 def _odf(kind: str, body: str, title: str | None, mimetype: str) -> bytes:
@@ -99,9 +113,10 @@ def pptx(slides: list[tuple[str, list[str], str | None]], title: str | None = No
             frame.add_paragraph().text = item
         if notes:
             slide.notes_slide.notes_text_frame.text = notes
+    presentation.core_properties.modified = presentation.core_properties.created
     buffer = io.BytesIO()
     presentation.save(buffer)
-    return buffer.getvalue()
+    return rezipped(buffer.getvalue())
 
 
 def epub(
@@ -179,4 +194,6 @@ def eml(
     for name, content, mime in attachments:
         maintype, subtype = mime.split("/")
         mail.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
+    for n, part in enumerate(p for p in mail.walk() if p.is_multipart()):
+        part.set_boundary(f"==boundary-{n}==")  # fixed, so the same mail always gives the same bytes
     return bytes(mail)

@@ -77,3 +77,27 @@ def test_speaker_notes_are_shown_as_notes_and_never_summarized(tmp_path: Path, c
     markdown = (tmp_path / "out" / "folien.md").read_text(encoding="utf-8")
     assert f"| *Notes:* {de[3]} |" in markdown
     assert 'class="row kind-notes' in (tmp_path / "out" / "folien.html").read_text(encoding="utf-8")
+
+
+NEW_DEMO_FILES = [
+    "stadtrat-bericht.odt",
+    "stadtrat-folien.odp",
+    "stadtrat-praesentation.pptx",
+    "forschung-buch.epub",
+    "wetter-nachrichten.srt",
+    "wetter-untertitel.vtt",
+    "stadtrat-mail.eml",
+]
+
+
+def test_every_new_demo_file_translates_to_the_demo_references(tmp_path: Path, config, translator):
+    """corpora/demo/formats (scripts/demo_formats.py): each kind holds only the demo's sentences, so every
+    English sentence of its briefing is one of the demo references (a misread paragraph would not be)."""
+    from conftest import DEMO
+
+    english = {en for _, en in demo_pairs()}
+    run([DEMO / "formats" / name for name in NEW_DEMO_FILES], tmp_path, config, translator=translator)
+    for name in NEW_DEMO_FILES:
+        briefing = json.loads((tmp_path / f"{Path(name).stem}.json").read_text(encoding="utf-8"))
+        sentences = [s["text"] for p in briefing["paragraphs"] for s in p["target"]["sentences"]]
+        assert len(sentences) >= 5 and set(sentences) <= english, name
