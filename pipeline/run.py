@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pipeline.attachments import with_attachments
 from pipeline.budget import UNLIMITED, Budget, StopFlag
 from pipeline.config import EXECUTION_KEYS, Config, ConfigError
 from pipeline.detect import LanguageDetector, detect_document
@@ -38,7 +39,7 @@ from pipeline.fileio import (
 )
 from pipeline.glossary import RULES_VERSION as GLOSSARY_RULES
 from pipeline.manifest import Entry, Manifest
-from pipeline.reader import SUPPORTED_SUFFIXES, InputError, read_document
+from pipeline.reader import SUPPORTED_SUFFIXES, InputError, attachment_mail, read_document
 from pipeline.render import (
     IndexEntry,
     render_html,
@@ -160,9 +161,12 @@ def collect_sources(inputs: Sequence[Path]) -> list[Source]:
             files.append((given, given.parent))
         else:
             raise InputError(f"{given}: no such file or directory")
+    files = with_attachments(files)
     sources, taken = [], set()
     for path, root in files:
         relative = path.relative_to(root).with_suffix("")
+        if attachment_mail(path):  # MAIL.eml/ANLAGE.pdf → MAIL--ANLAGE
+            relative = relative.parent.with_suffix("") / relative.name
         name = safe_name("--".join(relative.parts))
         if name in taken:
             name = safe_name(f"{name}-{path.suffix.lstrip('.')}")
@@ -219,6 +223,7 @@ def config_fingerprint(config: Config, glossary_sha256: str | None = None) -> st
 
 
 def _file_sha256(path: Path) -> str | None:
+    path = attachment_mail(path) or path  # an attachment is unchanged while its mail is
     try:
         digest = hashlib.sha256()
         with open(path, "rb") as f:

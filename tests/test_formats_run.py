@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import format_builders as build
@@ -101,3 +102,46 @@ def test_every_new_demo_file_translates_to_the_demo_references(tmp_path: Path, c
         briefing = json.loads((tmp_path / f"{Path(name).stem}.json").read_text(encoding="utf-8"))
         sentences = [s["text"] for p in briefing["paragraphs"] for s in p["target"]["sentences"]]
         assert len(sentences) >= 5 and set(sentences) <= english, name
+
+
+def test_mail_attachments_become_briefings_of_their_own(tmp_path: Path, config, translator):
+    de = [de for de, _ in demo_pairs() if de.endswith(".")]
+    odt = build.odt(f"<text:p>{de[0]}</text:p><text:p>{de[1]}</text:p>")
+    bomb = build.zip_package({"content.xml": b"<a>" + b" " * 20_000_000 + b"</a>"})
+    config = replace(config, input=replace(config.input, max_bytes=1_000_000))  # unpacked: 10 MB at most
+    mail = build.eml(
+        "Unterlagen zur Sitzung",
+        text=f"{de[2]}\n\n{de[3]}\n",
+        attachments=[
+            ("Anlage 1.odt", odt, "application/vnd.oasis.opendocument.text"),
+            ("../../boese.odt", odt, "application/vnd.oasis.opendocument.text"),  # a path in its name
+            ("bombe.odt", bomb, "application/vnd.oasis.opendocument.text"),
+            ("logo.png", b"\x89PNG\r\n", "image/png"),  # not a readable format: listed only
+        ],
+    )
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "post.eml").write_bytes(mail)
+    out = tmp_path / "out"
+    report = run([tmp_path / "in"], out, config, translator=translator)
+    results = {r.name: r for r in report.results}
+    assert {name: r.status for name, r in results.items()} == {
+        "post": "ok",
+        "post--Anlage_1": "ok",
+        "post--boese": "ok",
+        "post--bombe": "failed",
+    }
+    assert results["post--bombe"].error.startswith(f"{tmp_path / 'in' / 'post.eml' / 'bombe.odt'}: ")
+    assert "a possible zip bomb" in results["post--bombe"].error
+    attachment = json.loads((out / "post--Anlage_1.json").read_text(encoding="utf-8"))
+    assert [p["source"]["text"] for p in attachment["paragraphs"]] == [de[0], de[1]]
+    notes = json.loads((out / "post.json").read_text(encoding="utf-8"))["document"]["notes"]
+    assert "Anlage 1.odt (application/vnd.oasis.opendocument.text" in notes[0]
+    assert "its own briefing: this one's name ending in --Anlage 1" in notes[0]
+    assert "logo.png (image/png, 6 bytes)" in notes[0]
+    assert not list(tmp_path.glob("**/boese*.odt"))  # nothing written outside, nothing unpacked
+    again = run([tmp_path / "in"], out, config, translator=translator)  # the mail unchanged: all skipped
+    assert {r.name: r.status for r in again.results if r.status != "failed"} == {
+        "post": "skipped",
+        "post--Anlage_1": "skipped",
+        "post--boese": "skipped",
+    }
