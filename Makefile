@@ -16,7 +16,7 @@ $(BIN)/pipeline: pyproject.toml
 	# The review's noun lexicon (pipeline/review/names.py) is a data file; its declared dependency, a
 	# Wiktionary parser, pins an old lxml and is never used.
 	$(BIN)/python -m pip install -q --no-deps german-nouns==1.2.5
-	set -o pipefail; $(BIN)/python -m pip install -q -e '.[dev,ray]' 2>&1 | \
+	set -o pipefail; $(BIN)/python -m pip install -q -e '.[dev,ray,pdf]' 2>&1 | \
 		{ grep -v -e '^argostranslate .* requires' -e '^german-nouns .* requires' \
 			-e "^ERROR: pip's dependency resolver" || true; }
 	touch $@
@@ -30,14 +30,14 @@ translate: $(BIN)/pipeline
 # The offline way to see the product: the tiny fixture model, installed into a throw-away packages
 # directory, translates the demo corpus (it knows only those sentences), then its articles as a saved
 # web page, a PDF report and an .odt, .odp, .pptx, .epub, .srt, .vtt and .eml (corpora/demo/formats),
-# with Word briefings too.
+# with Word and PDF briefings too.
 demo: $(BIN)/pipeline
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	export ARGOS_PACKAGES_DIR="$$tmp/packages" XDG_DATA_HOME="$$tmp/data" XDG_CACHE_HOME="$$tmp/cache" && \
 	$(BIN)/pipeline models install --file tests/fixtures/translate-de_en-demo.argosmodel && \
 	$(BIN)/pipeline run corpora/demo/de --out briefings-demo && \
 	$(BIN)/pipeline eval briefings-demo corpora/demo/en && \
-	$(BIN)/pipeline run corpora/demo/formats --out briefings-demo-formats --formats md,html,json,docx && \
+	$(BIN)/pipeline run corpora/demo/formats --out briefings-demo-formats --formats md,html,json,docx,pdf && \
 	for doc in forschung wetter; do \
 		$(BIN)/pipeline eval briefings-demo-formats/$$doc.json corpora/demo/en/$$doc.md || exit 1; done
 
@@ -57,10 +57,11 @@ browser:
 
 # tests/test_formats_docx.py opens the Word briefing in LibreOffice (headless, converted to PDF); as root
 # (CI) Writer without its GUI is installed when missing (50 packages, 263 MB without recommends),
-# otherwise that test skips and says how to install it.
+# otherwise that test skips and says how to install it. The PDF briefing is set in DejaVu Sans.
 libreoffice:
-	@command -v soffice >/dev/null || [ "$$(id -u)" != 0 ] || \
-		(apt-get update -q && apt-get install -y -q --no-install-recommends libreoffice-writer-nogui)
+	@command -v soffice >/dev/null && fc-list | grep -q "DejaVu Sans" || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -q && apt-get install -y -q --no-install-recommends libreoffice-writer-nogui \
+			fonts-dejavu-core)
 
 # Regenerates briefings-demo/screenshots/ (desktop and phone) from the demo corpus briefing, and from
 # the same document with a review flag.

@@ -131,7 +131,7 @@ def run(
     glossary: GlossaryOption = None,
     profile: ProfileOption = None,
     formats: Annotated[
-        str | None, typer.Option("--formats", help="Comma-separated: md,html,json,docx.")
+        str | None, typer.Option("--formats", help="Comma-separated: md,html,json,docx,pdf.")
     ] = None,
     cache: Annotated[
         bool | None, typer.Option("--cache/--no-cache", help="Reuse earlier translations.")

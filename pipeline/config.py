@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.toml"
-FORMATS = ("md", "html", "json", "docx")
+FORMATS = ("md", "html", "json", "docx", "pdf")
 DEVICES = ("auto", "cpu", "cuda")
 
 
@@ -261,3 +262,7 @@ def _validate(path: Path, config: Config) -> None:
     bad = [f for f in config.output.formats if f not in FORMATS]
     if bad or not config.output.formats:
         raise ConfigError(f"{path}: output.formats must be a non-empty list of {', '.join(FORMATS)}")
+    if "pdf" in config.output.formats and importlib.util.find_spec("weasyprint") is None:
+        raise ConfigError(
+            f"{path}: output.formats pdf needs WeasyPrint; install it with pip install '.[pdf]'"
+        )

@@ -48,6 +48,7 @@ from pipeline.render import (
     render_markdown,
 )
 from pipeline.render_docx import render_docx
+from pipeline.render_pdf import render_pdf
 from pipeline.review import REVIEW_VERSION
 from pipeline.split import split_document
 from pipeline.subtitles import subtitle_files
@@ -61,7 +62,13 @@ GROUP_SENTENCES = 2_000
 # do not wait for a long one's reading either (a few seconds per MB). About GROUP_SENTENCES sentences of
 # the bench corpus (~70 bytes each); only the order depends on it.
 LONG_FILE_BYTES = 150_000
-RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json, "docx": render_docx}
+RENDERERS = {
+    "md": render_markdown,
+    "html": render_html,
+    "json": render_json,
+    "docx": render_docx,
+    "pdf": render_pdf,
+}
 LOCK_NAME = ".pipeline.lock"
 
 
