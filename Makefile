@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGOS_VERSION := 1.11.0
 
-.PHONY: translate test fuzz demo demo-formats lint bench bench-long bench-parity bench-venv bench-sweep bench-shortlist bench-linguistic fixture clean browser screenshots
+.PHONY: translate test fuzz demo demo-formats lint libreoffice bench bench-long bench-parity bench-venv bench-sweep bench-shortlist bench-linguistic fixture clean browser screenshots
 
 $(BIN)/pipeline: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(BIN)/pipeline: pyproject.toml
 	# The review's noun lexicon (pipeline/review/names.py) is a data file; its declared dependency, a
 	# Wiktionary parser, pins an old lxml and is never used.
 	$(BIN)/python -m pip install -q --no-deps german-nouns==1.2.5
-	set -o pipefail; $(BIN)/python -m pip install -q -e '.[dev,ray]' 2>&1 | \
+	set -o pipefail; $(BIN)/python -m pip install -q -e '.[dev,ray,pdf]' 2>&1 | \
 		{ grep -v -e '^argostranslate .* requires' -e '^german-nouns .* requires' \
 			-e "^ERROR: pip's dependency resolver" || true; }
 	touch $@
@@ -28,23 +28,25 @@ translate: $(BIN)/pipeline
 	$(BIN)/pipeline run corpora/de --out briefings
 
 # The offline way to see the product: the tiny fixture model, installed into a throw-away packages
-# directory, translates the demo corpus (it knows only those sentences), then two of its articles as a
-# saved web page and a PDF report (corpora/demo/formats).
+# directory, translates the demo corpus (it knows only those sentences), then its articles as a saved
+# web page, a PDF report and an .odt, .odp, .pptx, .epub, .srt, .vtt and .eml (corpora/demo/formats),
+# with Word and PDF briefings too.
 demo: $(BIN)/pipeline
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	export ARGOS_PACKAGES_DIR="$$tmp/packages" XDG_DATA_HOME="$$tmp/data" XDG_CACHE_HOME="$$tmp/cache" && \
 	$(BIN)/pipeline models install --file tests/fixtures/translate-de_en-demo.argosmodel && \
 	$(BIN)/pipeline run corpora/demo/de --out briefings-demo && \
 	$(BIN)/pipeline eval briefings-demo corpora/demo/en && \
-	$(BIN)/pipeline run corpora/demo/formats --out briefings-demo-formats && \
+	$(BIN)/pipeline run corpora/demo/formats --out briefings-demo-formats --formats md,html,json,docx,pdf && \
 	for doc in forschung wetter; do \
 		$(BIN)/pipeline eval briefings-demo-formats/$$doc.json corpora/demo/en/$$doc.md || exit 1; done
 
-# Rewrites corpora/demo/formats/ (a saved web page and a PDF report of two demo articles).
+# Rewrites corpora/demo/formats/ (the demo articles as a saved web page, a PDF report and one file of
+# each further input kind).
 demo-formats: $(BIN)/pipeline
 	$(BIN)/python scripts/demo_formats.py
 
-test: $(BIN)/pipeline browser
+test: $(BIN)/pipeline browser libreoffice
 	$(BIN)/python -m pytest -q
 
 # The readers' fuzz run, longer than the one in tests/test_hostile.py (40 cases): 2,000 mutated files of the
@@ -63,6 +65,14 @@ fuzz: $(BIN)/pipeline
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -q && apt-get install -y -q chromium chromium-driver)
+
+# tests/test_formats_docx.py opens the Word briefing in LibreOffice (headless, converted to PDF); as root
+# (CI) Writer without its GUI is installed when missing (50 packages, 263 MB without recommends),
+# otherwise that test skips and says how to install it. The PDF briefing is set in DejaVu Sans.
+libreoffice:
+	@command -v soffice >/dev/null && fc-list | grep -q "DejaVu Sans" || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -q && apt-get install -y -q --no-install-recommends libreoffice-writer-nogui \
+			fonts-dejavu-core)
 
 # Regenerates briefings-demo/screenshots/ (desktop and phone) from the demo corpus briefing, and from
 # the same document with a review flag.

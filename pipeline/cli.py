@@ -130,7 +130,9 @@ def run(
     beam_size: Annotated[int | None, typer.Option(help="Beam size for decoding.")] = None,
     glossary: GlossaryOption = None,
     profile: ProfileOption = None,
-    formats: Annotated[str | None, typer.Option("--formats", help="Comma-separated: md,html,json.")] = None,
+    formats: Annotated[
+        str | None, typer.Option("--formats", help="Comma-separated: md,html,json,docx,pdf.")
+    ] = None,
     cache: Annotated[
         bool | None, typer.Option("--cache/--no-cache", help="Reuse earlier translations.")
     ] = None,

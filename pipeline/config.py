@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import tomllib
 from dataclasses import dataclass, fields
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "configs" / "default.toml"
-FORMATS = ("md", "html", "json")
+FORMATS = ("md", "html", "json", "docx", "pdf")
 DEVICES = ("auto", "cpu", "cuda")
 # Upper bounds of the numbers, far above any useful setting, so that a typo (beam_size = 100000 reached
 # 17 GB before it was killed) is refused with the key named instead of exhausting the machine.
@@ -283,3 +284,7 @@ def _validate(path: Path, config: Config) -> None:
     bad = [f for f in config.output.formats if f not in FORMATS]
     if bad or not config.output.formats:
         raise ConfigError(f"{path}: output.formats must be a non-empty list of {', '.join(FORMATS)}")
+    if "pdf" in config.output.formats and importlib.util.find_spec("weasyprint") is None:
+        raise ConfigError(
+            f"{path}: output.formats pdf needs WeasyPrint; install it with pip install '.[pdf]'"
+        )

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PARAGRAPH_KINDS = ("heading", "caption", "list", "quote", "body", "table", "footnote")
+# "notes": a presentation's speaker notes.
+PARAGRAPH_KINDS = ("heading", "caption", "list", "quote", "body", "table", "footnote", "notes")
 
 
 @dataclass
@@ -95,6 +96,18 @@ class ModelInfo:
 
 
 @dataclass(frozen=True)
+class Cue:
+    """One subtitle of a subtitle file: its time span and where its text lies in its paragraph (cues are
+    joined into paragraphs, so that sentences run across them; see pipeline.readers.subtitles)."""
+
+    start_ms: int
+    end_ms: int
+    paragraph: str  # paragraph id
+    first: int  # the cue's text is paragraph.text[first:last]
+    last: int
+
+
+@dataclass(frozen=True)
 class Link:
     """German paragraphs and the English paragraphs they correspond to (1–1, 2–1, 1–2, 1–0 or 0–1)."""
 
@@ -117,6 +130,8 @@ class Document:
     # briefing's reader should know about how its text was got (see pipeline.readers.base.Extraction).
     metadata: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Set only for a subtitle file: its cues in order (English subtitles are written from them).
+    cues: list[Cue] | None = None
     # Set only for a document aligned with an existing translation (see the module docstring).
     counterpart: Document | None = None
     links: list[Link] | None = None

@@ -43,7 +43,7 @@ class Briefing:
 
     source: Source
     sha256: str
-    files: dict[str, str]
+    files: dict[str, str | bytes]
     title: str
     lang: str | None
     paragraphs: int

@@ -88,11 +88,11 @@ def file_mode() -> int:
     return 0o666 & ~current_umask()
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     write_all_atomic({path: text})
 
 
-def write_all_atomic(files: Mapping[Path, str]) -> None:
+def write_all_atomic(files: Mapping[Path, str | bytes]) -> None:
     """Write every file to a temporary file first, then rename them all into place.
 
     If any write fails (a full disk), none of the files is replaced and no temporary file is left, so a
@@ -115,10 +115,12 @@ def write_all_atomic(files: Mapping[Path, str]) -> None:
             Path(tmp).unlink(missing_ok=True)
 
 
-def _write_temporary(path: Path, text: str, mode: int) -> str:
+def _write_temporary(path: Path, text: str | bytes, mode: int) -> str:
+    """``text`` as UTF-8 with Unix line ends; bytes (a .docx) as they are."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    binary = isinstance(text, bytes)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             os.fchmod(f.fileno(), mode)
             f.write(text)
             f.flush()

@@ -24,8 +24,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.attachments import with_attachments
 from pipeline.budget import StopFlag
-from pipeline.reader import SUPPORTED_SUFFIXES, InputError
+from pipeline.reader import SUPPORTED_SUFFIXES, InputError, attachment_mail
 
 # Opened without blocking: a file swapped for a named pipe after it was listed cannot hang the hash.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -65,9 +66,12 @@ def collect_sources(
             ignored.append(Ignored(given, _kind(given)))
         else:
             raise InputError(f"{given}: no such file or directory")
+    files = with_attachments(files)
     sources, taken = [], set()
     for path, root in files:
         relative = path.relative_to(root).with_suffix("")
+        if attachment_mail(path):  # MAIL.eml/ANLAGE.pdf → MAIL--ANLAGE
+            relative = relative.parent.with_suffix("") / relative.name
         name = safe_name("--".join(relative.parts))
         if name in taken:
             name = safe_name(f"{name}-{path.suffix.lstrip('.')}")
@@ -149,7 +153,8 @@ def safe_name(text: str) -> str:
 def file_sha256(path: Path, max_bytes: int, stop: StopFlag | None = None) -> str | None:
     """The content hash of a regular file of at most `max_bytes`; None for anything else (the reader
     then reports the problem). Checked on the opened file, so a swapped file is caught too; a stop
-    signal ends the hashing between megabytes."""
+    signal ends the hashing between megabytes. A mail's attachment is unchanged while its mail is."""
+    path = attachment_mail(path) or path
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError:

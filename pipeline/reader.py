@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.budget import UNLIMITED, Budget
 from pipeline.document import Document, Paragraph
-from pipeline.readers import READERS, SUPPORTED_SUFFIXES
+from pipeline.readers import READERS, SUPPORTED_SUFFIXES, eml
 from pipeline.readers.base import Block, FormatError
 from pipeline.readers.text import text_blocks
 
@@ -57,14 +57,28 @@ def read_document(
         paragraphs=paragraphs,
         metadata=dict(extraction.metadata),
         notes=list(extraction.notes),
+        cues=extraction.cues,
     )
 
 
+def attachment_mail(path: Path) -> Path | None:
+    """For ``MAIL.eml/ATTACHMENT``, a mail's attachment planned as an input of its own (pipeline.run),
+    the mail's path; else None."""
+    mail = path.parent
+    return mail if mail.suffix.lower() in eml.SUFFIXES and not mail.is_dir() else None
+
+
 def read_bytes(path: Path, max_bytes: int, budget: Budget) -> bytes:
-    """The file's bytes, once the opened file is known to be a regular file of a supported type and size.
+    """The file's bytes, once the opened file is known to be a regular file of a supported type and size
+    (a mail's attachment: its bytes, taken from the mail).
 
     Checking the opened file (fstat) rather than the name leaves no gap in which it could be swapped.
     """
+    if (mail := attachment_mail(path)) is not None:
+        try:
+            return eml.attachment_bytes(read_bytes(mail, max_bytes, budget), path.name)
+        except FormatError as exc:
+            raise InputError(f"{path}: {exc}") from None
     try:
         fd = os.open(path, _OPEN_FLAGS)
         try:

@@ -37,6 +37,7 @@ class IndexEntry:
     paragraphs: int
     error: str | None = None
     flags: int = 0
+    outputs: tuple[str, ...] = ()  # every file of the briefing (each format, English subtitles), linked
 
 
 def document_title(doc: Document) -> str:

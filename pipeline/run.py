@@ -46,8 +46,11 @@ from pipeline.render import (
     render_json,
     render_markdown,
 )
+from pipeline.render_docx import render_docx
+from pipeline.render_pdf import render_pdf
 from pipeline.review import REVIEW_VERSION
 from pipeline.split import split_document
+from pipeline.subtitles import subtitle_files
 
 DOCUMENTS_PER_BATCH = 32
 # A document of more sentences than this is translated on its own, after the rest of its group is done
@@ -58,7 +61,13 @@ GROUP_SENTENCES = 2_000
 # do not wait for a long one's reading either (a few seconds per MB). About GROUP_SENTENCES sentences of
 # the bench corpus (~70 bytes each); only the order depends on it.
 LONG_FILE_BYTES = 150_000
-RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}
+RENDERERS = {
+    "md": render_markdown,
+    "html": render_html,
+    "json": render_json,
+    "docx": render_docx,
+    "pdf": render_pdf,
+}
 LOCK_NAME = ".pipeline.lock"
 # pipeline.inputs' names, used from here by the executors, the CLI and the benchmarks.
 __all__ = ["Source", "collect_sources", "run", "safe_name"]
@@ -334,9 +343,10 @@ def _forget_deleted(manifest: Manifest, sources: Sequence[Source], out_dir: Path
     return deleted
 
 
-def render_briefing(doc: Document, name: str, formats: Sequence[str]) -> dict[str, str]:
-    """Every format of one briefing: file name → text."""
-    return {f"{name}.{fmt}": RENDERERS[fmt](doc) for fmt in formats}
+def render_briefing(doc: Document, name: str, formats: Sequence[str]) -> dict[str, str | bytes]:
+    """Every format of one briefing, and English subtitles for a subtitle file: file name → text
+    (bytes for a .docx)."""
+    return {f"{name}.{fmt}": RENDERERS[fmt](doc) for fmt in formats} | subtitle_files(doc, name)
 
 
 def write_briefing(doc: Document, out_dir: Path, name: str, formats: Sequence[str]) -> list[str]:
@@ -358,6 +368,7 @@ def write_index(out_dir: Path, manifest: Manifest, current: set[str], formats: S
             paragraphs=e.paragraphs,
             error=e.error,
             flags=e.flags,
+            outputs=e.outputs,
         )
         for name, e in sorted(manifest.entries.items())
     ]

@@ -27,7 +27,7 @@ def test_a_config_file_overrides_only_its_keys_and_options_override_the_file(tmp
         ("[translate]\nbeam_size = 'four'\n", "translate.beam_size must be int"),
         ("[translate]\nbeem_size = 4\n", "unknown key translate.beem_size"),
         ("[colour]\nx = 1\n", "unknown section"),
-        ("[output]\nformats = ['pdf']\n", "output.formats"),
+        ("[output]\nformats = ['odt']\n", "output.formats"),
         ("[review]\nmin_confidence = 0.5\n", "review.min_confidence must be ≥ -1000 and ≤ 0"),
         ("this is = not toml", "cannot read config"),
     ],

@@ -395,4 +395,7 @@ def test_unreadable_file_is_refused(tmp_path: Path):
 
 
 def test_supported_suffixes():
-    assert set(SUPPORTED_SUFFIXES) == {".txt", ".md", ".html", ".htm", ".docx", ".pdf"}
+    assert set(SUPPORTED_SUFFIXES) == {
+        *(".txt", ".md", ".html", ".htm", ".docx", ".pdf"),
+        *(".odt", ".odp", ".pptx", ".epub", ".srt", ".vtt", ".eml"),
+    }

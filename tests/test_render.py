@@ -504,7 +504,16 @@ def test_index_html():
     text = root.text()
     assert "[evil](javascript:x) <b>" in text and "<b>boom</b>" in text and "corpora/de/a b&<c>.txt" in text
     failed = [c.text() for c in rows[2].find_all("td")]
-    assert failed == ["kaputt.pdf", "corpora/de/kaputt.pdf", "?", "failed", "0", "0", "<b>boom</b> |\nline 2"]
+    assert failed == [
+        "kaputt.pdf",
+        "corpora/de/kaputt.pdf",
+        "?",
+        "failed",
+        "0",
+        "0",
+        "",
+        "<b>boom</b> |\nline 2",
+    ]
     assert [c.text() for c in rows[0].find_all("td")][4:6] == ["12", "4"]  # paragraphs, review flags
 
 
@@ -512,12 +521,26 @@ def test_index_markdown():
     md = render_index(ENTRIES, "md")
     table = [line for line in md.splitlines() if line.startswith("|")]
     assert len(table) == 2 + len(ENTRIES)
-    assert all(unescaped(row, "|") == 8 for row in table), table
+    assert all(unescaped(row, "|") == 9 for row in table), table
     root = parse_html(md_to_html(md))
     assert [a.attrs["href"] for a in root.find_all("a")] == ["bericht.md", "a%20b%26%3Cc%3E.md"]
     assert not root.find_all("b")
     assert [a.text() for a in root.find_all("a")] == ["Jahresbericht", "[evil](javascript:x) <b>"]
     assert root.find_all("tr")[3].find_all("td")[-1].text() == "<b>boom</b> | line 2"
+
+
+def test_index_links_every_file_of_a_briefing():
+    entry = IndexEntry("a b", "in/a b.srt", "Nachrichten", "de", "ok", 3, outputs=("a b.md", "a b.en.srt"))
+    html = parse_html(render_index([entry], "html"))
+    assert [(a.attrs["href"], a.text()) for a in html.find_all("a")][1:] == [
+        ("a%20b.md", "md"),
+        ("a%20b.en.srt", "en.srt"),
+    ]
+    md = parse_html(md_to_html(render_index([entry], "md")))
+    assert [(a.attrs["href"], a.text()) for a in md.find_all("a")][1:] == [
+        ("a%20b.md", "md"),
+        ("a%20b.en.srt", "en.srt"),
+    ]
 
 
 def test_index_rejects_unknown_format():

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.document import Cue
+
 # (kind, text): kind is one of pipeline.document.PARAGRAPH_KINDS; text is raw (the core collapses
 # whitespace and drops empty blocks).
 Block = tuple[str, str]
@@ -29,3 +31,5 @@ class Extraction:
     # What the reader of the briefing should know about how the text was got, e.g. "trafilatura found
     # no main text; the whole page was used". Shown in the briefing header.
     notes: list[str] = field(default_factory=list)
+    # A subtitle file's cues; their paragraph ids are those the blocks get (each block one paragraph).
+    cues: list[Cue] | None = None

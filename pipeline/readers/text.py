@@ -20,7 +20,8 @@ CREDIT = re.compile(
     r"(?:^|(?<=[\s(|]))(?:(?:Fotos?|Bild(?:er)?|Photos?|Image|Credit|Quelle)\s*:|©)\s*\S.{0,100}$",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"[.!?:;…]['\"“”‘’»«)]*$")
+# A comma too: a letter's salutation ("Sehr geehrte Damen und Herren,") is no heading.
+_SENTENCE_END = re.compile(r"[.!?:;,…]['\"“”‘’»«)]*$")
 _HEADING_MAX_CHARS = 90
 _CHECK_EVERY = 256  # blocks between looks at the stop flag and the deadline
 _HEADING_MAX_WORDS = 12
