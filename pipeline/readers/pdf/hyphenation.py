@@ -28,7 +28,7 @@ class Vocabulary:
             self.words.update(word.lower() for word in _WORD.findall(text.rstrip(HYPHENS)))
 
     def _known(self, word: str) -> bool:
-        return word in self.words or word in _german_words()
+        return word in self.words or word in german_words()
 
     def __contains__(self, word: str) -> bool:
         word = word.lower()
@@ -42,7 +42,7 @@ class Vocabulary:
 
 
 @functools.cache
-def _german_words() -> frozenset[str]:
+def german_words() -> frozenset[str]:
     from importlib.resources import files
 
     with (files("spellchecker") / "resources" / "de.json.gz").open("rb") as packed:

@@ -3,6 +3,7 @@ superscript footnote markers taken out, unreadable pages told apart, and the box
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import statistics
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 
 from pipeline.budget import Budget
 from pipeline.readers.base import FormatError
+from pipeline.readers.pdf.glyphs import LETTER_SPACED, is_math, is_mono, normalise, spaced_text
 
 # Charts: a drawing at least _CHART_MIN_CELLS cells of _CHART_CELL points each way whose paths have at
 # least _CHART_MIN_PLOTTED slanted stretches. Calibrated on ../shared/real/pdf: the bulletin's line
@@ -42,6 +44,8 @@ class Line:
     bold: bool
     page: int
     marker_start: bool = False  # begins with a superscript number (a footnote's own text)
+    mono: bool = False  # set mostly in a monospaced font (program code)
+    math: bool = False  # set largely in mathematical fonts or letters (a formula)
 
     @property
     def height(self) -> float:
@@ -189,10 +193,15 @@ def line_from_layout(item, page: int, page_height: float) -> Line | None:
     parts = []
     marker_start = dropped_marker = False
     seen_text = False
+    last = None
     for obj in item:
         text = obj.get_text()
         if isinstance(obj, LTChar) and not obj.upright:
             continue
+        if isinstance(obj, LTChar):
+            if last is not None and _overprinted(last, obj):
+                continue
+            last = obj
         if isinstance(obj, LTChar) and len(text) > 1:
             # One glyph, several characters: a font whose ToUnicode map gives its period as " ." (the
             # annual accounts in ../shared/real/pdf: "4 .932,00", "Abs . 1") adds a space no one typed.
@@ -209,9 +218,16 @@ def line_from_layout(item, page: int, page_height: float) -> Line | None:
     text = re.sub(r"\s+", " ", "".join(parts).replace("(cid:32)", " ")).strip()
     if dropped_marker:
         text = re.sub(r" (?=[,.;:])", "", text)  # "Nachname¹, …" lost its marker, not its comma
+    if LETTER_SPACED.search(text) and not dropped_marker:
+        text = (
+            spaced_text([c for i, c in enumerate(visible) if not (i and _overprinted(visible[i - 1], c))])
+            or text
+        )
+    text = normalise(text)
     if not text:
         return None
-    bold = sum(bool(_BOLD_FONT.search(c.fontname.split("+")[-1])) for c in visible) > len(visible) / 2
+    fonts = [c.fontname for c in visible]
+    bold = sum(map(_is_bold, fonts)) > len(visible) / 2
     return Line(
         text=text,
         x0=item.x0,
@@ -222,4 +238,17 @@ def line_from_layout(item, page: int, page_height: float) -> Line | None:
         bold=bold,
         page=page,
         marker_start=marker_start,
+        mono=sum(map(is_mono, fonts)) > len(visible) / 2,
+        math=sum(is_math(f, c.get_text()) for f, c in zip(fonts, visible, strict=True)) > len(visible) / 3,
     )
+
+
+@functools.cache
+def _is_bold(fontname: str) -> bool:
+    return bool(_BOLD_FONT.search(fontname.split("+")[-1]))
+
+
+def _overprinted(a, b) -> bool:
+    """The same glyph drawn again on the place of the one before (fake bold, a doubled text layer)."""
+    close = 0.1 * a.size
+    return a.get_text() == b.get_text() and abs(a.x0 - b.x0) < close and abs(a.y0 - b.y0) < close
