@@ -101,3 +101,15 @@ def is_math_font(fontname: str) -> bool:
 
 def is_math(fontname: str, text: str) -> bool:
     return is_math_font(fontname) or "\U0001d400" <= text <= "\U0001d7ff"
+
+
+# A formula set in text fonts: a relation sign and hardly any words ("1 = 4 − 3 (1)", "R = E / N").
+_RELATION = re.compile(r"[=<>≤≥≈≠∑∏∫√]")
+_FORMULA_MAX_WORDS = 2
+
+
+def is_formula(text: str) -> bool:
+    if not _RELATION.search(text):
+        return False
+    words = re.findall(r"[^\W\d_]{3,}", text)
+    return len(words) <= _FORMULA_MAX_WORDS and len(text) <= 200

@@ -59,8 +59,28 @@ def join_lines(texts: list[str], vocabulary: Vocabulary) -> str:
     return "".join(parts)
 
 
+# A URL or e-mail address at a line's end, and what may continue it on the next line: a piece with URL
+# characters inside ("ing.html", "de/service"), or anything after a URL broken at a separator.
+_URL_END = re.compile(r"(?:https?://|www\.)\S*$|\S+@\S*$", re.IGNORECASE)
+_URL_PIECE = re.compile(r"[\w%~-]*(?:[/#?=&@]|\.(?:[a-z]{2,4})\b)[\w./#?=&%~@-]*")
+_URL_SEPARATOR_END = re.compile(r"[/_.=?&#~@-]$")
+
+
+def _continues_url(left: str, right: str) -> bool:
+    piece = right.split(" ", 1)[0].rstrip(".,;:)")
+    if not piece or not piece[0].isalnum():
+        return False
+    if _URL_PIECE.fullmatch(piece):
+        return True
+    return (
+        bool(_URL_SEPARATOR_END.search(left)) and piece[0].islower() and piece.lower() not in german_words()
+    )
+
+
 def _line_end(left: str, right: str, vocabulary: Vocabulary) -> tuple[str, str]:
     """The left line as it stays, and what goes between it and the right one."""
+    if _URL_END.search(left) and _continues_url(left, right):
+        return left, ""
     if len(left) < 2 or left[-1] not in HYPHENS or not left[-2].isalnum():
         return left, " "
     stem = left[:-1]

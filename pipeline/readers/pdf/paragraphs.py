@@ -9,10 +9,18 @@ import statistics
 from collections import Counter
 
 from pipeline.readers.base import Block
+from pipeline.readers.pdf.glyphs import is_formula
 from pipeline.readers.pdf.hyphenation import Vocabulary, join_lines
 from pipeline.readers.pdf.layout import page_streams_of
 from pipeline.readers.pdf.lines import Line, Page, Stream
-from pipeline.readers.pdf.patterns import CAPTION, CONTENTS_ENTRY, LIST_MARKER, REFERENCE_LABEL, SENTENCE_END
+from pipeline.readers.pdf.patterns import (
+    CAPTION,
+    CONTENTS_ENTRY,
+    ITEM_MARKER,
+    LIST_MARKER,
+    REFERENCE_LABEL,
+    SENTENCE_END,
+)
 
 # A heading is set at least this much larger than the body font, or bold at body size and short.
 _HEADING_SIZE_RATIO = 1.15
@@ -112,6 +120,8 @@ class _Builder:
         return self.blocks
 
     def _style(self, line: Line) -> str:
+        if line.mono:
+            return "mono"
         if line.size >= _HEADING_SIZE_RATIO * self.body_size:
             return f"large{round(line.size)}{line.bold}"
         return "bold" if line.bold else "regular"
@@ -150,7 +160,7 @@ class _Builder:
         )
 
     def _breaks(self, prev: Line, line: Line) -> bool:
-        if self._style(prev) != self._style(line):
+        if self._style(prev) != self._style(line) and not self._emphasis(prev, line):
             return True
         if line.top - prev.bottom > (self.gap + _GAP_SIZES * self.body_size) * max(
             1.0, line.size / self.body_size
@@ -170,6 +180,17 @@ class _Builder:
         width = self.right - self.left
         return bool(ended) and prev.x1 < self.right - _SHORT_LINE_SHARE * width and self.kind != "list"
 
+    def _emphasis(self, prev: Line, line: Line) -> bool:
+        """Bold or italic words inside running text: the weight changes at body size, and the sentence
+        goes on (the next line starts in lower case, or the line before runs to the column's edge without
+        ending a sentence). A heading stands on lines of its own, ending short."""
+        if {self._style(prev), self._style(line)} != {"regular", "bold"}:
+            return False
+        if line.text[:1].islower():
+            return True
+        full = prev.x1 >= self.right - _SHORT_LINE_SHARE * (self.right - self.left)
+        return full and not SENTENCE_END.search(prev.text)
+
     def _hanging(self) -> bool:
         """The block's first line sticks out to the left of the others (a reference, a list item)."""
         lines = self.current
@@ -182,18 +203,26 @@ class _Builder:
         text = join_lines([CONTENTS_ENTRY.sub("", line.text) for line in lines], self.vocabulary)
         style = self._style(lines[0])
         kind = self.kind
+        if any(self._style(line) != style for line in lines):
+            style = "mixed"  # emphasis inside running text
         if CONTENTS_ENTRY.search(lines[0].text):
             kind = "list"  # a contents entry, in whatever type
         elif style.startswith("large") and len(text) <= _LARGE_HEADING_MAX_CHARS:
             kind = "heading"
         elif (
-            style == "bold"
+            all(self._style(line) == "bold" for line in lines)
             and kind == "body"
             and len(lines) <= _BOLD_HEADING_MAX_LINES
             and len(text) <= _BOLD_HEADING_MAX_CHARS
             and not text.endswith((".", ",", ";"))
         ):
             kind = "heading"
+        if all(line.mono for line in lines):
+            kind = "code"
+        elif sum(line.math or is_formula(line.text) for line in lines) * 2 > len(lines):
+            kind = "formula"
+        elif kind == "list":
+            text = ITEM_MARKER.sub("", text, count=1)
         self.blocks.append((kind, text))
         self._emit_notes()
 

@@ -6,9 +6,15 @@ from __future__ import annotations
 import re
 
 MONTHS = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+# Bullet glyphs (and a glyph the font maps to no letter, "(cid:N)", at a line's start: a symbol-font bullet).
+BULLETS = "•◦▪▫■□●○‣⁃–—\\-*·✓✔✗➢➤►▶→⇒◆◇❖∙>"
 # "16. März" at the start of a line is a date, not item 16.
 LIST_MARKER = re.compile(
-    rf"^(?:[•◦▪▫■□●○‣⁃–—\-*·]|\(?(?:\d{{1,2}}|[a-z]{{1,2}}|[ivx]{{1,4}})[.)])\s+(?!(?:{MONTHS})\b)\S"
+    rf"^(?:[{BULLETS}]|\(cid:\d+\)|\(?(?:\d{{1,2}}|[a-z]{{1,2}}|[ivx]{{1,4}})[.)])\s+(?!(?:{MONTHS})\b)\S"
+)
+# The marker itself, which leaves the item's text (the item keeps its kind, "list").
+ITEM_MARKER = re.compile(
+    rf"^(?:[{BULLETS}]|\(cid:\d+\)|\(?(?:\d{{1,2}}|[a-zA-Z]{{1,2}}|[ivxIVX]{{1,4}})[.)])\s+(?!(?:{MONTHS})\b)"
 )
 # "Abb. 1 | …", "Tabelle 2: …"; not "Tab. 1 (S. 15)" or "Abb. 4)." continuing a sentence.
 CAPTION = re.compile(
