@@ -15,7 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PARAGRAPH_KINDS = ("heading", "caption", "list", "quote", "body", "table", "footnote")
+PARAGRAPH_KINDS = ("heading", "caption", "list", "quote", "body", "table", "footnote", "formula", "code")
+# Kinds shown in the briefing as they are and never sent to the model: a formula or a program's code has
+# no German to translate, and the model would only garble it.
+VERBATIM_KINDS = ("formula", "code")
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pipeline.budget import UNLIMITED, Budget, OverBudget
 from pipeline.readers.base import Extraction, FormatError
 from pipeline.readers.pdf.furniture import drop_running_lines
 from pipeline.readers.pdf.lines import read_pages
-from pipeline.readers.pdf.opening import check_expansion, open_document, read_metadata
+from pipeline.readers.pdf.opening import PDF_MAX_EXPANSION, check_expansion, open_document, read_metadata
 from pipeline.readers.pdf.paragraphs import build_blocks
 
 SUFFIXES = (".pdf",)
@@ -24,15 +24,21 @@ SUFFIXES = (".pdf",)
 # A report longer than this is refused rather than read for many minutes (0.1–0.5 s a page on the
 # reports in ../shared/real/pdf, bench/pdf_pages.py); raise it if longer documents are routine.
 MAX_PAGES = 2000
+# Every page and every glyph needs bytes of the file: a page object at least this many (after object
+# streams inflate at most PDF_MAX_EXPANSION times), a glyph at least one byte of inflated content. So a
+# file of input.max_bytes may have at most max_bytes / _MIN_PAGE_BYTES pages and draw at most
+# PDF_MAX_EXPANSION × max_bytes glyphs unless it draws the same content again and again (a bomb).
+_MIN_PAGE_BYTES = 5
 
 
 def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extraction:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings about sloppy files are noise here
     document = open_document(data)
     try:
-        check_expansion(document, max_bytes)
+        check_expansion(document, max_bytes, budget)
         metadata = read_metadata(document)
-        pages, unreadable = read_pages(document, budget, MAX_PAGES)
+        max_pages = max(1, min(MAX_PAGES, max_bytes // _MIN_PAGE_BYTES))
+        pages, unreadable = read_pages(document, budget, max_pages, PDF_MAX_EXPANSION * max_bytes)
     except (FormatError, OverBudget):
         raise
     # pdfminer fails on damaged files with many types (PDFSyntaxError, PSEOF, KeyError, TypeError,
@@ -63,8 +69,10 @@ def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extracti
             f"and {_were(scanned)} left out"
         )
     try:
-        drop_running_lines(pages)
-        blocks = build_blocks(pages)
+        drop_running_lines(pages, budget)
+        blocks = build_blocks(pages, budget)
+    except OverBudget:
+        raise
     except Exception as exc:  # a layout this module does not foresee; the file is reported, the batch goes on
         raise FormatError(
             f"the pages could not be laid out as paragraphs ({type(exc).__name__}: {exc})"

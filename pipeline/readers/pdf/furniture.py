@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 
+from pipeline.budget import Budget
 from pipeline.readers.pdf.lines import Line, Page
 
 # Margins in which running headers, footers and page numbers are looked for, as a share of the page
@@ -28,7 +29,7 @@ def _margin_key(line: Line) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.text.lower()))
 
 
-def drop_running_lines(pages: list[Page]) -> None:
+def drop_running_lines(pages: list[Page], budget: Budget) -> None:
     """Drop page numbers and lines that repeat at the same place in the margins of several pages.
 
     A line repeats when the same text (digits normalised) stands there on other pages, or when it stands
@@ -38,6 +39,7 @@ def drop_running_lines(pages: list[Page]) -> None:
     # Pages on which a line of this key stands at about this height, in buckets of _REPEAT_TOLERANCE.
     places: dict[tuple[str | None, int], set[int]] = {}
     for page in pages:
+        budget.check()
         for line in _margin_lines(page):
             keys = [_margin_key(line)] + ([None] if _stands_apart(line, page) else [])
             for key in keys:
@@ -52,6 +54,7 @@ def drop_running_lines(pages: list[Page]) -> None:
         return pages_near(key, round(line.top / _REPEAT_TOLERANCE))
 
     for page in pages:
+        budget.check()
         running = {
             id(line)
             for line in _margin_lines(page)
@@ -68,8 +71,11 @@ def _margin_lines(page: Page) -> list[Line]:
 
 
 def _stands_apart(line: Line, page: Page) -> bool:
-    """No other line within _APART_HEIGHTS line heights towards the middle of the page."""
+    """No other line within _APART_HEIGHTS line heights towards the middle of the page, and some text
+    there to stand apart from (a page's only line is its content, not its header)."""
     upper = line.bottom < page.height / 2
+    if not any(other.top > line.bottom if upper else other.bottom < line.top for other in page.lines):
+        return False
     for other in page.lines:
         gap = other.top - line.bottom if upper else line.top - other.bottom
         if other is not line and -0.5 * line.height < gap < _APART_HEIGHTS * line.height:

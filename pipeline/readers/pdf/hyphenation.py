@@ -72,6 +72,9 @@ def _continues_url(left: str, right: str) -> bool:
         return False
     if _URL_PIECE.fullmatch(piece):
         return True
+    domain = left.rsplit("@", 1)[-1] if "@" in left.rsplit(" ", 1)[-1] else ""
+    if domain.endswith(".") and "." not in domain[:-1] and re.fullmatch(r"[a-z]{2,6}", piece):
+        return True  # "name@amt." ⏎ "de": an address has its top-level domain
     return (
         bool(_URL_SEPARATOR_END.search(left)) and piece[0].islower() and piece.lower() not in german_words()
     )

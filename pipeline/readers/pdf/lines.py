@@ -10,7 +10,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pipeline.budget import Budget
+from pipeline.budget import Budget, OverBudget
 from pipeline.readers.base import FormatError
 from pipeline.readers.pdf.glyphs import LETTER_SPACED, is_math, is_mono, normalise, spaced_text
 
@@ -30,6 +30,8 @@ _MAX_UNMAPPED_SHARE = 0.2
 # Superscript markers: set at most this share of the size of the text around them, the baseline raised
 # by at least _RISE_SHARE of that size.
 _SUPERSCRIPT_RATIO = 0.85
+# Glyphs drawn between two looks at the stop flag and the deadline (a few milliseconds of work).
+_CHECK_EVERY = 2000
 _RISE_SHARE = 0.2
 
 
@@ -72,7 +74,10 @@ class Stream:
     footnotes: list[list[Line]] = field(default_factory=list)
 
 
-def read_pages(document, budget: Budget, max_pages: int) -> tuple[list[Page], list[int]]:
+def read_pages(document, budget: Budget, max_pages: int, max_chars: int) -> tuple[list[Page], list[int]]:
+    """The pages' lines, page by page; `budget` is checked between pages and every _CHECK_EVERY glyphs
+    within one, and a document drawing more than `max_chars` glyphs is refused (a page can draw the same
+    small form many times, so the inflated size alone does not bound the work)."""
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -82,9 +87,24 @@ def read_pages(document, budget: Budget, max_pages: int) -> tuple[list[Page], li
     count = resolve1(resolve1(document.catalog.get("Pages") or {}).get("Count")) if document.catalog else None
     if isinstance(count, int) and count > max_pages:
         raise FormatError(f"the PDF has {count:,} pages, more than the limit of {max_pages:,}")
+
+    class Aggregator(PDFPageAggregator):
+        drawn = 0
+
+        def render_char(self, *args, **kwargs):
+            self.drawn += 1
+            if self.drawn % _CHECK_EVERY == 0:
+                budget.check()
+                if self.drawn > max_chars:
+                    raise FormatError(
+                        f"the PDF draws more than {max_chars:,} characters "
+                        "(the limit grows with input.max_bytes)"
+                    )
+            return super().render_char(*args, **kwargs)
+
     resources = PDFResourceManager(caching=True)
     # boxes_flow=None: no box ordering by pdfminer (slow, and the columns are found here instead).
-    aggregator = PDFPageAggregator(resources, laparams=LAParams(boxes_flow=None))
+    aggregator = Aggregator(resources, laparams=LAParams(boxes_flow=None))
     interpreter = PDFPageInterpreter(resources, aggregator)
     pages, unreadable = [], []
     for number, page in enumerate(PDFPage.create_pages(document), start=1):
@@ -94,6 +114,8 @@ def read_pages(document, budget: Budget, max_pages: int) -> tuple[list[Page], li
         try:
             interpreter.process_page(page)
             layout = aggregator.get_result()
+        except (FormatError, OverBudget):
+            raise
         except Exception:
             unreadable.append(number)
             continue

@@ -7,6 +7,7 @@ import io
 import re
 import zlib
 
+from pipeline.budget import Budget
 from pipeline.readers.base import FormatError
 
 # Content, font and object streams (everything pdfminer decompresses to get the text; images are never
@@ -31,14 +32,16 @@ def open_document(data: bytes):
         raise FormatError(f"not a valid PDF ({type(exc).__name__}: {exc})") from None
 
 
-def check_expansion(document, max_bytes: int) -> None:
+def check_expansion(document, max_bytes: int, budget: Budget) -> None:
     """Refuse a PDF whose non-image streams inflate beyond the limit, measuring without keeping the output."""
     from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
 
     limit = PDF_MAX_EXPANSION * max_bytes
     total = 0
     for xref in document.xrefs:
-        for objid in xref.get_objids():
+        for i, objid in enumerate(xref.get_objids()):
+            if i % 1000 == 0:
+                budget.check()
             if xref.get_pos(objid)[0] is not None:
                 continue  # inside an object stream, which is itself measured; streams are never inside one
             try:

@@ -8,6 +8,7 @@ import re
 import statistics
 from collections import Counter
 
+from pipeline.budget import Budget
 from pipeline.readers.base import Block
 from pipeline.readers.pdf.glyphs import is_formula
 from pipeline.readers.pdf.hyphenation import Vocabulary, join_lines
@@ -34,14 +35,20 @@ _INDENT_SIZES = 1.0
 _SHORT_LINE_SHARE = 0.25
 
 
-def build_blocks(pages: list[Page]) -> list[Block]:
+def build_blocks(pages: list[Page], budget: Budget) -> list[Block]:
     lines = [line for page in pages for line in page.lines]
+    if not lines:
+        return []  # nothing but page furniture: the reader core reports a file without text
     body_size = _body_size(lines)
-    page_streams = [page_streams_of(page, body_size) for page in pages]
+    page_streams = []
+    for page in pages:
+        budget.check()
+        page_streams.append(page_streams_of(page, body_size))
     vocabulary = Vocabulary(line.text for line in lines)
     gap = _usual_gap([s for streams in page_streams for s in streams], body_size)
     builder = _Builder(body_size, gap, vocabulary)
     for streams in page_streams:
+        budget.check()
         for stream in streams:
             builder.add_stream(stream)
         builder.end_page()
@@ -122,6 +129,8 @@ class _Builder:
     def _style(self, line: Line) -> str:
         if line.mono:
             return "mono"
+        if line.math or is_formula(line.text):
+            return "math"
         if line.size >= _HEADING_SIZE_RATIO * self.body_size:
             return f"large{round(line.size)}{line.bold}"
         return "bold" if line.bold else "regular"
