@@ -607,7 +607,8 @@ def test_a_pdf_with_one_line_per_page_at_the_same_place_keeps_its_text():
         doc.add_page()
         doc.text(20, 20, text)
     blocks = pdf.extract(bytes(doc.output()), MAX_BYTES).blocks
-    assert " ".join(text for _, text in blocks) == "Erste Seite mit einer Zeile. Zweite Seite mit anderem Text."
+    joined = " ".join(text for _, text in blocks)
+    assert joined == "Erste Seite mit einer Zeile. Zweite Seite mit anderem Text."
 
 
 def test_inline_bold_and_italic_stay_in_their_paragraph_and_a_bold_heading_stands_apart():
