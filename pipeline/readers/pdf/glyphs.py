@@ -100,11 +100,13 @@ def is_math_font(fontname: str) -> bool:
 
 
 def is_math(fontname: str, text: str) -> bool:
+    if "\uf000" <= text <= "\uf0ff":
+        return False  # a Symbol-font bullet or arrow (Word maps them to the private use area)
     return is_math_font(fontname) or "\U0001d400" <= text <= "\U0001d7ff"
 
 
 # A formula set in text fonts: a relation sign and hardly any words ("1 = 4 − 3 (1)", "R = E / N").
-_RELATION = re.compile(r"[=<>≤≥≈≠∑∏∫√]")
+_RELATION = re.compile(r"[=≤≥≈≠∑∏∫√]")
 _FORMULA_MAX_WORDS = 2
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 MONTHS = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
-# Bullet glyphs (and a glyph the font maps to no letter, "(cid:N)", at a line's start: a symbol-font bullet).
-BULLETS = "•◦▪▫■□●○‣⁃–—\\-*·✓✔✗➢➤►▶→⇒◆◇❖∙>"
+# Bullet glyphs, Word's Symbol-font ones in the private use area too; a glyph the font maps to no letter
+# ("(cid:N)") at a line's start is a symbol-font bullet as well.
+BULLETS = "•◦▪▫■□●○‣⁃–—\\-*·✓✔✗➢➤►▶→⇒◆◇❖∙>\uf0b7\uf0a7\uf076\uf0d8\uf0fc\uf0e0"
 # "16. März" at the start of a line is a date, not item 16.
 LIST_MARKER = re.compile(
     rf"^(?:[{BULLETS}]|\(cid:\d+\)|\(?(?:\d{{1,2}}|[a-z]{{1,2}}|[ivx]{{1,4}})[.)])\s+(?!(?:{MONTHS})\b)\S"
