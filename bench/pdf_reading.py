@@ -21,7 +21,7 @@ Before (main's reader at c3b427c; Intel Xeon, 2 cores shared with other work), t
     calibration    112   1158   75    6.48     52     96      3      0      0      2      0   0.117
     check          179   2691   74    2.75     27    644      2     57    198     10      0   0.073
 
-After: see bench/README.md ("PDF reading").
+After: see README.md, "PDF reports" (the table per half).
 """
 
 from __future__ import annotations
