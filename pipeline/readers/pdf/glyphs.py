@@ -115,3 +115,26 @@ def is_formula(text: str) -> bool:
         return False
     words = re.findall(r"[^\W\d_]{3,}", text)
     return len(words) <= _FORMULA_MAX_WORDS and len(text) <= 200
+
+
+def mend_case(font) -> None:
+    """Give back the capitals that a simple font's ToUnicode map writes in lower case.
+
+    Some subsetters write one ToUnicode entry per letter, not per glyph: the codes of "U" and "u" both
+    map to "u" ("unsere zielsetzung", "mazars Gmbh"), though the font's encoding names the glyphs "U" and
+    "u" and their widths differ. Where the map gives two codes the same letter and the encoding tells
+    them apart by case only, the encoding's letter is the one drawn. A font without an encoding of its
+    own (a CID font) or whose map keeps the cases apart is left alone.
+    """
+    unicode_map = getattr(font, "unicode_map", None)
+    encoding = getattr(font, "cid2unicode", None)
+    mapped = getattr(unicode_map, "cid2unichr", None)
+    if not mapped or not encoding:
+        return
+    drawn_as: dict[str, set[str]] = {}
+    for cid, text in mapped.items():
+        drawn_as.setdefault(text, set()).add(encoding.get(cid, ""))
+    for cid, text in list(mapped.items()):
+        named = encoding.get(cid, "")
+        if len(text) == 1 and named != text and named.swapcase() == text and text in drawn_as[text]:
+            mapped[cid] = named

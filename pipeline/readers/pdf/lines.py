@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from pipeline.budget import Budget, OverBudget
 from pipeline.readers.base import FormatError
-from pipeline.readers.pdf.glyphs import LETTER_SPACED, is_math, is_mono, normalise, spaced_text
+from pipeline.readers.pdf.glyphs import LETTER_SPACED, is_math, is_mono, mend_case, normalise, spaced_text
 
 # Charts: a drawing at least _CHART_MIN_CELLS cells of _CHART_CELL points each way whose paths have at
 # least _CHART_MIN_PLOTTED slanted stretches. Calibrated on ../shared/real/pdf: the bulletin's line
@@ -88,10 +88,15 @@ def read_pages(document, budget: Budget, max_pages: int, max_chars: int) -> tupl
     if isinstance(count, int) and count > max_pages:
         raise FormatError(f"the PDF has {count:,} pages, more than the limit of {max_pages:,}")
 
+    mended: set[int] = set()  # the resource manager caches fonts for the document: each is looked at once
+
     class Aggregator(PDFPageAggregator):
         drawn = 0
 
-        def render_char(self, *args, **kwargs):
+        def render_char(self, matrix, font, *args, **kwargs):
+            if id(font) not in mended:
+                mended.add(id(font))
+                mend_case(font)
             self.drawn += 1
             if self.drawn % _CHECK_EVERY == 0:
                 budget.check()
@@ -100,7 +105,7 @@ def read_pages(document, budget: Budget, max_pages: int, max_chars: int) -> tupl
                         f"the PDF draws more than {max_chars:,} characters "
                         "(the limit grows with input.max_bytes)"
                     )
-            return super().render_char(*args, **kwargs)
+            return super().render_char(matrix, font, *args, **kwargs)
 
     resources = PDFResourceManager(caching=True)
     # boxes_flow=None: no box ordering by pdfminer (slow, and the columns are found here instead).
