@@ -641,6 +641,61 @@ def test_inline_bold_and_italic_stay_in_their_paragraph_and_a_bold_heading_stand
     ]
 
 
+def test_a_boxed_sidebar_inside_a_sentence_is_read_after_the_text_it_sits_in():
+    """A shaded box in the middle of a column, the sentence before it going on after it; and a pull
+    quote that the text of the next page wraps around."""
+
+    def draw(doc):
+        doc.set_font("Helvetica", size=10)
+        y = 30
+        for text in (
+            "Die Stadt hat im vergangenen Jahr den Ausbau der Netze",
+            "beschlossen und die Förderung",
+        ):
+            doc.text(20, y, text)
+            y += LEADING
+        doc.set_fill_color(220, 230, 240)
+        doc.rect(18, y - 2, 120, 3 * LEADING + 2, style="DF")
+        doc.set_font("Helvetica", "B", 10)
+        doc.text(22, y + 3, "Gut zu wissen")
+        doc.set_font("Helvetica", size=10)
+        doc.text(22, y + 3 + LEADING, "Anträge stellen Sie online beim Bürgeramt.")
+        y += 3 * LEADING + 4
+        for text in ("für private Haushalte auf zwei Jahre verlängert. Der Rat", "stimmte einstimmig zu."):
+            doc.text(20, y, text)
+            y += LEADING
+        doc.add_page()
+        doc.set_fill_color(200, 30, 40)
+        doc.rect(20, 30, 40, 4 * LEADING, style="F")
+        doc.set_font("Helvetica", "B", 10)
+        doc.text(22, 30 + LEADING, "JÄHRLICH")
+        doc.text(22, 30 + 2 * LEADING, "0,5 FM JE HA")
+        doc.set_font("Helvetica", size=10)
+        for i, text in enumerate(
+            (
+                "Jede Forstwirtschaft ist ein Prozess",
+                "nachhaltiger Pflege und Nutzung,",
+                "die Resthölzer ergibt.",
+            )
+        ):
+            doc.text(64, 30 + (i + 1) * LEADING, text)
+
+    assert one_sheet(draw) == [
+        (
+            "body",
+            "Die Stadt hat im vergangenen Jahr den Ausbau der Netze beschlossen und die Förderung für "
+            "private Haushalte auf zwei Jahre verlängert. Der Rat stimmte einstimmig zu.",
+        ),
+        ("heading", "Gut zu wissen"),
+        ("body", "Anträge stellen Sie online beim Bürgeramt."),
+        (
+            "body",
+            "Jede Forstwirtschaft ist ein Prozess nachhaltiger Pflege und Nutzung, die Resthölzer ergibt.",
+        ),
+        ("heading", "JÄHRLICH 0,5 FM JE HA"),
+    ]
+
+
 def test_a_url_broken_at_a_line_end_is_joined_without_a_space():
     def draw(doc):
         doc.set_font("Helvetica", size=10)
@@ -721,10 +776,12 @@ def test_ligatures_loose_accents_and_letter_spacing_come_out_as_words():
     assert one_sheet(spaced) == [("body", "Der Bundespräsident")]
 
 
-def test_real_pdfs_of_the_check_half_keep_sentences_whole():
-    """The fragment figure of bench/pdf_reading.py on the check half of bench/real_split.toml (documents
-    no constant was tuned on): 2.75 cut sentences per 100 paragraphs before this reader, 2.5 now; no
-    ligature or loose accent; at most one letter-spaced run per document."""
+@pytest.mark.parametrize(("half", "most"), [("check", 2.55), ("calibration", 2.3)])
+def test_real_pdfs_keep_sentences_whole(half, most):
+    """The fragment figure of bench/pdf_reading.py per half of bench/real_split.toml (the check half: no
+    constant was tuned on it): cut sentences per 100 paragraphs 2.75 (check) and 6.48 (calibration)
+    before this reader, 2.54 and 2.25 now; no ligature or loose accent; at most one letter-spaced run per
+    document; at most one broken URL."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -734,11 +791,12 @@ def test_real_pdfs_of_the_check_half_keep_sentences_whole():
     if not REAL.is_dir():
         pytest.skip(f"{REAL} is absent (the shared real-report folder is not checked out here)")
     cut = paragraphs = urls = 0
-    for name in members("pdf", "check"):
+    for name in members("pdf", half):
         found = measure(real(name).blocks)
         cut, paragraphs, urls = cut + found["cut"], paragraphs + found["paras"], urls + found["url"]
         assert (found["lig"], found["acc"]) == (0, 0), name
         assert found["spaced"] <= 1, name
-    # The one URL left is the seminar paper's "index de.htm", whose underscore glyph is not in the text.
-    assert urls <= 1
-    assert 100 * cut / paragraphs <= 2.6
+    # Check half: the one URL left is the seminar paper's "index de.htm", whose underscore glyph is not in
+    # the text. Calibration half: see README, "PDF reports".
+    assert urls <= (1 if half == "check" else 3)
+    assert 100 * cut / paragraphs <= most

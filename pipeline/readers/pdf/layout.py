@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 import statistics
 
+from pipeline.readers.pdf.boxes import split_boxes
 from pipeline.readers.pdf.footnotes import take_footnotes
 from pipeline.readers.pdf.lines import Line, Page, Stream
 from pipeline.readers.pdf.patterns import (
     CAPTION,
     CONTENTS_ENTRY,
+    ITEM_MARKER,
     LIST_MARKER,
     NUMERIC_CELL,
     OPENING_QUOTE,
@@ -115,8 +117,21 @@ def _table_row(row: list[Line]) -> str | None:
 
 
 def page_streams_of(page: Page, body_size: float) -> list[Stream]:
-    """The page's lines as streams in reading order: bands of one or two columns, tables between them."""
-    rows = _rows([line for line in page.lines if not _chart_label(line, page, body_size)])
+    """The page's lines as streams in reading order: bands of one or two columns, tables between them;
+    then the streams of its text boxes, marked `boxed`."""
+    flow, boxes = split_boxes(
+        page, [line for line in page.lines if not _chart_label(line, page, body_size)], body_size
+    )
+    streams = _streams(page, flow, body_size)
+    for box in boxes:
+        for stream in _streams(page, box, body_size):
+            stream.boxed = True
+            streams.append(stream)
+    return streams
+
+
+def _streams(page: Page, lines: list[Line], body_size: float) -> list[Stream]:
+    rows = _rows(lines)
     rows = [row for i, row in enumerate(rows) if not _stray_figure(row, rows[i - 1] if i else None)]
     found = [_table_row(row) for row in rows]
     table_row = [
@@ -124,6 +139,8 @@ def page_streams_of(page: Page, body_size: float) -> list[Stream]:
         or (kind == "maybe" and ((i > 0 and found[i - 1]) or (i + 1 < len(rows) and found[i + 1])))
         for i, kind in enumerate(found)
     ]
+    wrapped = _wrapped_labels(rows, table_row)
+    table_row = [is_table or i in wrapped for i, is_table in enumerate(table_row)]
     text_lines = [line for row, is_table in zip(rows, table_row, strict=True) if not is_table for line in row]
     gutters = _gutters(text_lines, 0.0, page.width)
     streams: list[Stream] = []
@@ -135,10 +152,19 @@ def page_streams_of(page: Page, body_size: float) -> list[Stream]:
                 streams.append(Stream(list(column)))
             column.clear()
 
-    for row, is_table in zip(rows, table_row, strict=True):
+    for i, (row, is_table) in enumerate(zip(rows, table_row, strict=True)):
         if is_table:
             close_band()
-            if streams and streams[-1].table:
+            if streams and streams[-1].table and i in wrapped and LIST_MARKER.match(row[0].text):
+                # a sub-item of the table ("– davon …"): a row of its own, its marker gone like a list item's
+                item = row[0]
+                text = ITEM_MARKER.sub("", item.text, count=1)
+                streams[-1].lines.append(
+                    Line(text, item.x0, item.x1, item.top, item.bottom, item.size, item.bold, item.page)
+                )
+            elif streams and streams[-1].table and i in wrapped:
+                streams[-1].lines[-1] = _continue_label(streams[-1].lines[-1], row[0])
+            elif streams and streams[-1].table:
                 streams[-1].lines.extend(_row_as_line(row))
             else:
                 streams.append(Stream(_row_as_line(row), table=True))
@@ -155,6 +181,39 @@ def page_streams_of(page: Page, body_size: float) -> list[Stream]:
         if not stream.table:
             take_footnotes(stream, page, body_size)
     return [stream for stream in streams if stream.lines or stream.footnotes]
+
+
+def _wrapped_labels(rows: list[list[Line]], table_row: list[bool]) -> set[int]:
+    """The rows that go on a table row's label: single lines right below it (less than a line apart)
+    that stay within its label column ("1. Forderungen aus Lieferungen | 407.431,62" ⏎ "und Leistungen"),
+    one after another."""
+    wrapped: set[int] = set()
+    label: tuple[float, float] | None = None  # the label column of the table row above: from x0 to x1
+    for i, row in enumerate(rows):
+        if table_row[i]:
+            label = (row[0].x0, row[1].x0) if len(row) >= 2 else None
+            continue
+        above = rows[i - 1][-1] if i else None
+        if (
+            label is not None
+            and above is not None
+            and len(row) == 1
+            and label[0] - 1 <= row[0].x0
+            and row[0].x1 < label[1]
+            and 0 <= row[0].top - max(line.bottom for line in rows[i - 1]) < row[0].height
+            and not NUMERIC_CELL.match(row[0].text)
+        ):
+            wrapped.add(i)
+        else:
+            label = None
+    return wrapped
+
+
+def _continue_label(row: Line, more: Line) -> Line:
+    """The table row `row` (cells joined by " | ") with its first cell going on with `more`."""
+    label, _, rest = row.text.partition(" | ")
+    text = f"{label} {more.text}" + (f" | {rest}" if rest else "")
+    return Line(text, row.x0, row.x1, row.top, more.bottom, row.size, row.bold, row.page)
 
 
 def _row_as_line(row: list[Line]) -> list[Line]:

@@ -48,6 +48,7 @@ class Line:
     marker_start: bool = False  # begins with a superscript number (a footnote's own text)
     mono: bool = False  # set mostly in a monospaced font (program code)
     math: bool = False  # set largely in mathematical fonts or letters (a formula)
+    skip: float = 0.0  # height of a text box taken out right above it (not part of its gap to the line above)
 
     @property
     def height(self) -> float:
@@ -62,6 +63,7 @@ class Page:
     lines: list[Line]
     has_images: bool
     charts: list[tuple[float, float, float, float]] = field(default_factory=list)  # x0, top, x1, bottom
+    rects: list[tuple[float, float, float, float]] = field(default_factory=list)  # drawn rectangles, likewise
     garbled: bool = False  # text whose fonts map no glyph to a letter; its lines are dropped
 
 
@@ -71,6 +73,7 @@ class Stream:
 
     lines: list[Line]
     table: bool = False
+    boxed: bool = False  # a text box's: read after the flow it sits in
     footnotes: list[list[Line]] = field(default_factory=list)
 
 
@@ -129,10 +132,11 @@ def read_pages(document, budget: Budget, max_pages: int, max_chars: int) -> tupl
 
 
 def page_from_layout(number: int, layout) -> Page:
-    from pdfminer.layout import LTCurve, LTFigure, LTImage, LTTextLineHorizontal
+    from pdfminer.layout import LTCurve, LTFigure, LTImage, LTRect, LTTextLineHorizontal
 
     lines: list[Line] = []
     shapes: list[tuple[float, float, float, float, int]] = []
+    rects: list[tuple[float, float, float, float]] = []
     has_images = False
 
     def walk(item) -> None:
@@ -147,6 +151,8 @@ def page_from_layout(number: int, layout) -> Page:
             elif isinstance(child, LTCurve):
                 top, bottom = layout.height - child.y1, layout.height - child.y0
                 shapes.append((child.x0, top, child.x1, bottom, _plotted(child.pts)))
+                if isinstance(child, LTRect):
+                    rects.append((child.x0, top, child.x1, bottom))
             elif isinstance(child, LTFigure):
                 walk(c for c in child if isinstance(c, (LTImage, LTFigure, LTCurve)))  # its text is a chart's
             elif hasattr(child, "__iter__"):
@@ -154,7 +160,7 @@ def page_from_layout(number: int, layout) -> Page:
 
     walk(layout)
     lines.sort(key=lambda line: (round(line.top), line.x0))
-    page = Page(number, layout.width, layout.height, lines, has_images, find_charts(shapes, layout))
+    page = Page(number, layout.width, layout.height, lines, has_images, find_charts(shapes, layout), rects)
     unmapped = sum(len(code) for line in lines for code in _UNMAPPED.findall(line.text))
     if unmapped > _MAX_UNMAPPED_SHARE * sum(len(line.text) for line in lines):
         page.lines, page.garbled = [], True

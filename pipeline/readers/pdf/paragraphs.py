@@ -89,8 +89,13 @@ class _Builder:
         self.right = 0.0
         self.page_notes: list[list[Line]] = []
         self.ready_notes: list[list[Line]] = []
+        self.page_boxes: list[Stream] = []
+        self.ready_boxes: list[Stream] = []
 
     def add_stream(self, stream: Stream) -> None:
+        if stream.boxed:
+            self.page_boxes.append(stream)
+            return
         self.page_notes.extend(stream.footnotes)
         if stream.table:
             self.flush()
@@ -119,12 +124,27 @@ class _Builder:
     def end_page(self) -> None:
         self.ready_notes.extend(self.page_notes)
         self.page_notes = []
+        self.ready_boxes.extend(self.page_boxes)
+        self.page_boxes = []
+        if not self.current:
+            self._emit_boxes()
 
     def finish(self) -> list[Block]:
         self.flush()
         self.ready_notes.extend(self.page_notes)
+        self.ready_boxes.extend(self.page_boxes)
+        self._emit_boxes()
         self._emit_notes()
         return self.blocks
+
+    def _emit_boxes(self) -> None:
+        """A page's text boxes, after the paragraph that its flow ends in (which may run on to the next
+        page): each box read as a flow of its own."""
+        boxes, self.ready_boxes = self.ready_boxes, []
+        for box in boxes:
+            inner = _Builder(self.body_size, self.gap, self.vocabulary)
+            inner.add_stream(Stream(box.lines, table=box.table, footnotes=box.footnotes))
+            self.blocks.extend(inner.finish())
 
     def _style(self, line: Line) -> str:
         if line.mono:
@@ -171,7 +191,7 @@ class _Builder:
     def _breaks(self, prev: Line, line: Line) -> bool:
         if self._style(prev) != self._style(line) and not self._emphasis(prev, line):
             return True
-        if line.top - prev.bottom > (self.gap + _GAP_SIZES * self.body_size) * max(
+        if line.top - line.skip - prev.bottom > (self.gap + _GAP_SIZES * self.body_size) * max(
             1.0, line.size / self.body_size
         ):
             return True
@@ -233,6 +253,7 @@ class _Builder:
         elif kind == "list":
             text = ITEM_MARKER.sub("", text, count=1)
         self.blocks.append((kind, text))
+        self._emit_boxes()
         self._emit_notes()
 
     def _emit_notes(self) -> None:
