@@ -12,11 +12,12 @@ _HOLDS_MARGIN = 2.0
 # cells of a ruled table, striped rows, bars behind labels), not a box.
 _STACK_EDGE = 1.5
 # A box holds less than this share of the page's characters; one holding more is the page's background
-# or a frame around its text.
+# or a frame around its text. Calibrated on the calibration half: at 0.8 the newsletter's framed portraits
+# (50–60 % of their page) became boxes and read worse (cut sentences 5 → 9). Re-check: bench/pdf_reading.py.
 _BOX_MAX_SHARE = 0.5
 # Text beside a box (within this many body sizes of its left or right side, overlapping it vertically)
 # is the flow it interrupts. Calibrated on the calibration half of ../shared/real/pdf: text wrapped
-# around the newsletter's pull quotes keeps 0.6–2.3 sizes away. Re-check: bench/pdf_reading.py
+# around the newsletter's pull quotes keeps 1.1–2.5 body sizes away. Re-check: bench/pdf_reading.py
 # (cut/100 and the text of the blocks around each box) and tests/test_pdf.py's text-box test.
 _BESIDE_SIZES = 3.0
 
