@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.fileio import current_umask
 from pipeline.split import split_words
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,7 @@ def _store(folder: Path, arrays: dict[str, np.ndarray]) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
+        tmp.chmod(0o777 & ~current_umask())  # as a folder made by mkdir (mkdtemp's is private)
         for key, array in arrays.items():
             np.save(tmp / f"{key}.npy", array, allow_pickle=False)
         manifest = {key: [list(array.shape), array.dtype.str] for key, array in arrays.items()}

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from pipeline.budget import UNLIMITED, Budget
 from pipeline.cache import TranslationCache, cache_key
 from pipeline.config import EXECUTION_KEYS, ConfigError, TranslateConfig
-from pipeline.document import Document, TargetSentence
+from pipeline.document import VERBATIM_KINDS, Document, TargetSentence
 from pipeline.glossary import RULES_VERSION as GLOSSARY_RULES
 from pipeline.glossary import Glossary, Masked, placeholders
 from pipeline.models import BrokenModelError, build_id, model_info
@@ -369,10 +369,16 @@ def translate_documents(
 ) -> None:
     """Translate every source-language paragraph of these documents together.
 
-    Paragraphs in any other language are left untranslated (translation stays None). `budget` and
-    `progress` as in Translator.translate.
+    Paragraphs in any other language, formulas and code (VERBATIM_KINDS) are left untranslated
+    (translation stays None). `budget` and `progress` as in Translator.translate.
     """
-    paragraphs = [p for doc in docs if doc.needs_translation for p in doc.paragraphs if p.lang == source_lang]
+    paragraphs = [
+        p
+        for doc in docs
+        if doc.needs_translation
+        for p in doc.paragraphs
+        if p.lang == source_lang and p.kind not in VERBATIM_KINDS
+    ]
     sentences = [s for p in paragraphs for s in p.sentences]
     english = iter(translator.translate_scored([s.text for s in sentences], budget, progress))
     for paragraph in paragraphs:

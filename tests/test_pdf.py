@@ -20,6 +20,7 @@ from pipeline.readers import pdf
 from pipeline.readers.base import FormatError
 
 MAX_BYTES = 10_000_000
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")  # Debian's fonts-dejavu-core
 LEADING = 5.0  # mm between the baselines of 10 pt body lines
 
 LEFT_COLUMN = [
@@ -256,14 +257,14 @@ def test_footnote_marker_leaves_the_sentence_and_the_note_is_its_own_block(extra
     ]
     # The note comes after the paragraphs of its page, not inside them.
     order = texts(extraction)
-    assert order.index(texts(extraction, "footnote")[0]) > order.index("1. Neue Pumpen wurden bestellt.")
+    assert order.index(texts(extraction, "footnote")[0]) > order.index("Neue Pumpen wurden bestellt.")
 
 
-def test_list_items_are_their_own_blocks(extraction):
+def test_list_items_are_their_own_blocks_without_their_markers(extraction):
     assert texts(extraction, "list") == [
-        "- Erstens wurden die Leitungen geprüft.",
-        "- Zweitens wurde der Bericht veröffentlicht und an alle Gemeinden verschickt.",
-        "1. Neue Pumpen wurden bestellt.",
+        "Erstens wurden die Leitungen geprüft.",
+        "Zweitens wurde der Bericht veröffentlicht und an alle Gemeinden verschickt.",
+        "Neue Pumpen wurden bestellt.",
     ]
 
 
@@ -451,7 +452,7 @@ def test_real_draft_regulation_without_page_headers_or_split_words():
     assert page_furniture(draft, "- 2 -") == []
     assert hyphen_fragments(draft) == []
     assert ("heading", "A. Problem und Ziel") in draft.blocks
-    assert ("list", "b) Absatz 2 wird aufgehoben.") in draft.blocks
+    assert ("list", "Absatz 2 wird aufgehoben.") in draft.blocks
     # A paragraph broken across pages after "am 9." is one paragraph.
     assert any("bereits am 9. Dezember 2021 in einer Mitteilung" in text for _, text in draft.blocks)
 
@@ -553,3 +554,249 @@ def test_a_stop_or_the_time_limit_ends_the_reading_of_a_pdf_between_pages():
         pdf.extract(report(), MAX_BYTES, Budget(stopped))
     with pytest.raises(OverBudget, match="limits.document_seconds"):
         pdf.extract(report(), MAX_BYTES, Budget(StopFlag()).for_document(limit=1.0, spent=2.0))
+
+
+class CountingStop:
+    """A run's stop flag that is set (as SIGTERM's handler would set it) at the reader's n-th look."""
+
+    def __init__(self, at: int):
+        from pipeline.budget import StopFlag
+
+        self.flag, self.at, self.looks = StopFlag(), at, 0
+
+    def is_set(self) -> bool:
+        self.looks += 1
+        if self.looks == self.at:
+            self.flag.stop(15)
+        return self.flag.is_set()
+
+    @property
+    def signum(self) -> int:
+        return self.flag.signum
+
+
+def test_a_stop_arriving_during_the_reading_ends_it_within_a_page():
+    """The stop flag is looked at within a page too (every few thousand glyphs), not only between pages:
+    a stop set at the third look ends the read of a one-page sheet of 6,000 glyphs."""
+    from pipeline.budget import Budget, Interrupted
+
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("Helvetica", size=4)
+    for i in range(60):
+        doc.text(10, 10 + 4.5 * i, "Die Bundesregierung legt dazu den Bericht vor. " * 2 + f"Zeile {i}.")
+    stop = CountingStop(at=3)
+    with pytest.raises(Interrupted):
+        pdf.extract(bytes(doc.output()), MAX_BYTES, Budget(stop))
+    assert stop.looks == 3
+
+
+def one_sheet(draw) -> list[tuple[str, str]]:
+    doc = FPDF(format="A4")
+    doc.set_auto_page_break(False)
+    doc.add_page()
+    draw(doc)
+    return pdf.extract(bytes(doc.output()), MAX_BYTES).blocks
+
+
+def test_a_pdf_with_one_line_per_page_at_the_same_place_keeps_its_text():
+    """Issue 20, case 8: each page's only line stands where a running header would; it is the text."""
+    doc = FPDF()
+    doc.set_font("Helvetica", size=10)
+    for text in ("Erste Seite mit einer Zeile.", "Zweite Seite mit anderem Text."):
+        doc.add_page()
+        doc.text(20, 20, text)
+    blocks = pdf.extract(bytes(doc.output()), MAX_BYTES).blocks
+    joined = " ".join(text for _, text in blocks)
+    assert joined == "Erste Seite mit einer Zeile. Zweite Seite mit anderem Text."
+
+
+def test_inline_bold_and_italic_stay_in_their_paragraph_and_a_bold_heading_stands_apart():
+    def draw(doc):
+        doc.set_font("Helvetica", "B", 10)
+        doc.text(20, 30, "Fragen zum Antrag")
+        y = 40
+        for parts in (
+            [("", "Bitte senden Sie den Antrag an Ihre Ansprechperson im")],
+            [("B", "NKR-Sekretariat, spätestens mit der Einleitung")],
+            [("", "der Ressortabstimmung. Die Frist beträgt "), ("I", "vier Wochen"), ("", " ab Eingang.")],
+            [("B", "Bei Fragen"), ("", " wenden Sie sich an das Sekretariat, das Ihnen gern")],
+            [("", "weiterhilft.")],
+        ):
+            x = 20
+            for style, text in parts:
+                doc.set_font("Helvetica", style, 10)
+                doc.text(x, y, text)
+                x += doc.get_string_width(text)
+            y += LEADING
+
+    assert one_sheet(draw) == [
+        ("heading", "Fragen zum Antrag"),
+        (
+            "body",
+            "Bitte senden Sie den Antrag an Ihre Ansprechperson im NKR-Sekretariat, spätestens mit der "
+            "Einleitung der Ressortabstimmung. Die Frist beträgt vier Wochen ab Eingang. Bei Fragen wenden "
+            "Sie sich an das Sekretariat, das Ihnen gern weiterhilft.",
+        ),
+    ]
+
+
+def test_a_boxed_sidebar_inside_a_sentence_is_read_after_the_text_it_sits_in():
+    """A shaded box in the middle of a column, the sentence before it going on after it; and a pull
+    quote that the text of the next page wraps around."""
+
+    def draw(doc):
+        doc.set_font("Helvetica", size=10)
+        y = 30
+        for text in (
+            "Die Stadt hat im vergangenen Jahr den Ausbau der Netze",
+            "beschlossen und die Förderung",
+        ):
+            doc.text(20, y, text)
+            y += LEADING
+        doc.set_fill_color(220, 230, 240)
+        doc.rect(18, y - 2, 120, 3 * LEADING + 2, style="DF")
+        doc.set_font("Helvetica", "B", 10)
+        doc.text(22, y + 3, "Gut zu wissen")
+        doc.set_font("Helvetica", size=10)
+        doc.text(22, y + 3 + LEADING, "Anträge stellen Sie online beim Bürgeramt.")
+        y += 3 * LEADING + 4
+        for text in ("für private Haushalte auf zwei Jahre verlängert. Der Rat", "stimmte einstimmig zu."):
+            doc.text(20, y, text)
+            y += LEADING
+        doc.add_page()
+        doc.set_fill_color(200, 30, 40)
+        doc.rect(20, 30, 40, 4 * LEADING, style="F")
+        doc.set_font("Helvetica", "B", 10)
+        doc.text(22, 30 + LEADING, "JÄHRLICH")
+        doc.text(22, 30 + 2 * LEADING, "0,5 FM JE HA")
+        doc.set_font("Helvetica", size=10)
+        for i, text in enumerate(
+            (
+                "Jede Forstwirtschaft ist ein Prozess",
+                "nachhaltiger Pflege und Nutzung,",
+                "die Resthölzer ergibt.",
+            )
+        ):
+            doc.text(64, 30 + (i + 1) * LEADING, text)
+
+    assert one_sheet(draw) == [
+        (
+            "body",
+            "Die Stadt hat im vergangenen Jahr den Ausbau der Netze beschlossen und die Förderung für "
+            "private Haushalte auf zwei Jahre verlängert. Der Rat stimmte einstimmig zu.",
+        ),
+        ("heading", "Gut zu wissen"),
+        ("body", "Anträge stellen Sie online beim Bürgeramt."),
+        (
+            "body",
+            "Jede Forstwirtschaft ist ein Prozess nachhaltiger Pflege und Nutzung, die Resthölzer ergibt.",
+        ),
+        ("heading", "JÄHRLICH 0,5 FM JE HA"),
+    ]
+
+
+def test_a_url_broken_at_a_line_end_is_joined_without_a_space():
+    def draw(doc):
+        doc.set_font("Helvetica", size=10)
+        lines = [
+            "Die Ergebnisse stehen unter https://www.rki.de/DE/Content/InfAZ/N/Projekte_RKI/Nowcast",
+            "ing.html und werden täglich erneuert. Fragen an die Adresse nowcast@rki.",
+            "de beantworten wir gern. Die Zahlen stehen auch unter https://www.example.org/",
+            "daten/fallzahlen.csv zum Herunterladen bereit.",
+        ]
+        for i, text in enumerate(lines):
+            doc.text(20, 30 + LEADING * i, text)
+
+    assert one_sheet(draw) == [
+        (
+            "body",
+            "Die Ergebnisse stehen unter https://www.rki.de/DE/Content/InfAZ/N/Projekte_RKI/Nowcasting.html "
+            "und werden täglich erneuert. Fragen an die Adresse nowcast@rki.de beantworten wir gern. Die "
+            "Zahlen stehen auch unter https://www.example.org/daten/fallzahlen.csv zum Herunterladen bereit.",
+        )
+    ]
+
+
+def test_bullets_leave_the_item_text_which_stays_a_list_item():
+    if not DEJAVU.exists():
+        pytest.skip(f"{DEJAVU} is absent (a font with bullet glyphs is needed to set them)")
+
+    def draw(doc):
+        doc.add_font("DejaVu", fname=DEJAVU)
+        doc.set_font("DejaVu", size=10)
+        doc.text(20, 30, "Vor dem Termin:")
+        for i, text in enumerate(
+            ["• Nutzen Sie das Formular.", "▪ Legen Sie die Belege bei.", "2. Unterschreiben Sie den Antrag."]
+        ):
+            doc.text(20, 30 + LEADING * (i + 1), text)
+
+    assert one_sheet(draw) == [
+        ("body", "Vor dem Termin:"),
+        ("list", "Nutzen Sie das Formular."),
+        ("list", "Legen Sie die Belege bei."),
+        ("list", "Unterschreiben Sie den Antrag."),
+    ]
+
+
+def test_a_formula_and_program_code_get_kinds_of_their_own():
+    def draw(doc):
+        doc.set_font("Helvetica", size=10)
+        doc.text(20, 30, "Die Reproduktionszahl ergibt sich aus dem Verhältnis der Fälle:")
+        doc.text(40, 30 + 2 * LEADING, "R = E / N (1)")
+        doc.text(20, 30 + 4 * LEADING, "Das Programm gibt sie so aus:")
+        doc.set_font("Courier", size=10)
+        doc.text(20, 30 + 6 * LEADING, "print(faelle / vorwoche)")
+        doc.text(20, 30 + 7 * LEADING, "return wert")
+
+    assert one_sheet(draw) == [
+        ("body", "Die Reproduktionszahl ergibt sich aus dem Verhältnis der Fälle:"),
+        ("formula", "R = E / N (1)"),
+        ("body", "Das Programm gibt sie so aus:"),
+        ("code", "print(faelle / vorwoche) return wert"),
+    ]
+
+
+def test_ligatures_loose_accents_and_letter_spacing_come_out_as_words():
+    if not DEJAVU.exists():
+        pytest.skip(f"{DEJAVU} is absent (a font with ligature glyphs is needed to set them)")
+
+    def draw(doc):
+        doc.add_font("DejaVu", fname=DEJAVU)
+        doc.set_font("DejaVu", size=10)
+        doc.text(20, 30, "Die Komplexit¨atstheorie ist betroﬀen; wir ﬁnden es.")
+
+    def spaced(doc):
+        doc.add_font("DejaVu", fname=DEJAVU)
+        doc.set_font("DejaVu", size=10)
+        doc.set_char_spacing(4)
+        doc.text(20, 30, "Der Bundespräsident")
+
+    assert one_sheet(draw) == [("body", "Die Komplexitätstheorie ist betroffen; wir finden es.")]
+    assert one_sheet(spaced) == [("body", "Der Bundespräsident")]
+
+
+@pytest.mark.parametrize(("half", "most"), [("check", 2.55), ("calibration", 2.3)])
+def test_real_pdfs_keep_sentences_whole(half, most):
+    """The fragment figure of bench/pdf_reading.py per half of bench/real_split.toml (the check half: no
+    constant was tuned on it): cut sentences per 100 paragraphs 2.75 (check) and 6.48 (calibration)
+    before this reader, 2.54 and 2.25 now; no ligature or loose accent; at most one letter-spaced run per
+    document; at most one broken URL."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from pdf_reading import measure
+    from real_split import members
+
+    if not REAL.is_dir():
+        pytest.skip(f"{REAL} is absent (the shared real-report folder is not checked out here)")
+    cut = paragraphs = urls = 0
+    for name in members("pdf", half):
+        found = measure(real(name).blocks)
+        cut, paragraphs, urls = cut + found["cut"], paragraphs + found["paras"], urls + found["url"]
+        assert (found["lig"], found["acc"]) == (0, 0), name
+        assert found["spaced"] <= 1, name
+    # Check half: the one URL left is the seminar paper's "index de.htm", whose underscore glyph is not in
+    # the text. Calibration half: see README, "PDF reports".
+    assert urls <= (1 if half == "check" else 3)
+    assert 100 * cut / paragraphs <= most
