@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ SHORT_CHARS = 50
 MIN_OVERRIDE_WORDS = 4
 STRONG_EVIDENCE = 0.95
 PRIOR_WEIGHT = 0.9
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class LanguageDetector:
     def __init__(self, candidates: Sequence[str] = (), seed: int = 0):
         self.candidates = tuple(sorted(set(candidates)))
         self.seed = seed
+        self._short_model_failed = False
 
     @cached_property
     def _factory(self):
@@ -99,8 +103,14 @@ class LanguageDetector:
         when there are none)."""
         from pipeline.shortlang import short_text_language
 
-        guess = short_text_language(text, self.candidates or tuple(known_languages()))
-        return LanguageGuess(guess[0], round(guess[1], 4)) if guess else None
+        if not self._short_model_failed:
+            try:
+                guess = short_text_language(text, self.candidates or tuple(known_languages()))
+                return LanguageGuess(guess[0], round(guess[1], 4)) if guess else None
+            except OSError as exc:  # py3langid unpacks its model through a temporary file: a full disk
+                log.warning("the short-line language model cannot be loaded (%s); using langdetect", exc)
+                self._short_model_failed = True
+        return self.detect(text)
 
     def _prior_map(self, prior: str) -> dict[str, float]:
         others = [lang for lang in self._factory.get_lang_list() if lang != prior]

@@ -17,7 +17,16 @@ from pathlib import Path
 
 # "notes": a presentation's speaker notes; "formula" and "code": see VERBATIM_KINDS.
 PARAGRAPH_KINDS = (
-    "heading", "caption", "list", "quote", "body", "table", "footnote", "notes", "formula", "code",
+    "heading",
+    "caption",
+    "list",
+    "quote",
+    "body",
+    "table",
+    "footnote",
+    "notes",
+    "formula",
+    "code",
 )
 # Kinds shown in the briefing as they are and never sent to the model: a formula or a program's code has
 # no German to translate, and the model would only garble it.

@@ -113,6 +113,9 @@ class Table:
         return self.rows(0, self.shape[0])
 
 
+_warned: list[Path] = []
+
+
 def cached_tables(name: str, build: Callable[[], dict[str, np.ndarray]]) -> dict[str, Table]:
     """The arrays `build` makes, read from the cache folder `name` (built there first if absent or
     damaged); kept in memory when the cache cannot be written."""
@@ -127,7 +130,9 @@ def cached_tables(name: str, build: Callable[[], dict[str, np.ndarray]]) -> dict
     try:
         _store(folder, built)
     except OSError as exc:
-        log.warning("short-text model cache %s cannot be written (%s); using it from memory", folder, exc)
+        if not _warned:  # one line per process, not one per table
+            log.warning("short-text model cache %s cannot be written (%s); using it from memory", folder, exc)
+            _warned.append(folder)
         return {key: Table(array) for key, array in built.items()}
     return _load(folder) or {key: Table(array) for key, array in built.items()}
 

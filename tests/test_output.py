@@ -163,10 +163,14 @@ def test_cache_directory_that_is_a_file_warns_once_and_the_run_goes_on(
         "run", corpus, "--out", out, "-q", packages=packages, env={"XDG_CACHE_HOME": str(cache)}
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr.splitlines() == [
+    # One line for each cache that lives there: the translations, and the short-line language model.
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
         f"translation cache {cache}/pipeline/translations.sqlite3 cannot be used "
         f"({cache}/pipeline is a file, not a directory); going on without it"
-    ]
+    )
+    assert len(lines) == 2 and lines[1].startswith(f"short-text model cache {cache}/pipeline/shortlang/")
+    assert lines[1].endswith("; using it from memory")
     assert tree(out) == complete_run
 
 
@@ -180,9 +184,12 @@ def test_full_cache_disk_warns_once_and_the_run_goes_on(tmp_path, packages):
         packages=packages, env={"XDG_CACHE_HOME": str(cache)}, limit=4096,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    [warning] = result.stderr.splitlines()
+    # One line for each cache that cannot grow: the translations, and the short-line language model
+    # (py3langid unpacks it through a temporary file), whose place langdetect then takes.
+    [warning, model] = result.stderr.splitlines()
     assert warning.startswith(f"translation cache {cache}/pipeline/translations.sqlite3 cannot be used (")
     assert warning.endswith("); going on without it")
+    assert model.startswith("the short-line language model cannot be loaded (")
     assert assert_consistent(out) == {"forschung", "stadtrat", "wetter"}
 
 

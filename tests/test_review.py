@@ -234,8 +234,8 @@ def test_a_run_flags_the_number_the_fixture_model_breaks(tmp_path, config, trans
     assert any(f["kind"] == "number" and f["source"] == "130" for f in sentence["flags"])
     markdown = (out / "haushalt.md").read_text("utf-8")
     assert "⚑" in markdown and "## Review flags" in markdown and "number · 130" in markdown
-    # the index counts the flags: | paragraphs | flags | error |
-    assert f"| 1 | {len(sentence['flags'])} |  |" in (out / "index.md").read_text("utf-8")
+    # the index counts the flags: | paragraphs | flags | files | error |
+    assert f"| 1 | {len(sentence['flags'])} | [md](haushalt.md)" in (out / "index.md").read_text("utf-8")
     assert f'<td class="num flags">{len(sentence["flags"])}</td>' in (out / "index.html").read_text("utf-8")
 
 
