@@ -283,9 +283,8 @@ def untouched_flags(pairs: list[Pair], half: str) -> list[str]:
         if p.half != half:
             continue
         for f in review_pair(p.german, p.english, ALL):
-            out.append(
-                f"{p.set}\t{p.system}\t{p.line}\t{f.kind}\t{f.source}\t{f.detail}\n  DE {p.german}\n  EN {p.english}"
-            )
+            head = f"{p.set}\t{p.system}\t{p.line}\t{f.kind}\t{f.source}\t{f.detail}"
+            out.append(f"{head}\n  DE {p.german}\n  EN {p.english}")
     return out
 
 
@@ -332,8 +331,9 @@ def main() -> None:
     if wmt21:
         germans = sorted({p.german for p in wmt21})
         share = sum(bool(untranslated_flags(de, de)) for de in germans) / len(germans)
+        cost = max(length_cost(len(p.german), len(p.english)) for p in wmt21)
         print(
-            f"\nWMT21: largest length cost {max(length_cost(len(p.german), len(p.english)) for p in wmt21):.2f}; "
+            f"\nWMT21: largest length cost {cost:.2f}; "
             f"German sentences left as they are, flagged untranslated: {share:.3f}"
         )
     if per_pair is not None:
