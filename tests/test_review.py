@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 from conftest import DEMO, ROOT
 
+from pipeline.align import length_cost
 from pipeline.document import Flag
 from pipeline.review.confidence import confidence_flags
 from pipeline.review.length import length_flags
@@ -280,18 +281,122 @@ def test_align_reviews_each_linked_paragraph_pair(tmp_path):
     )
 
 
+@needs_lexicon
+@pytest.mark.parametrize(
+    ("german", "english", "wrong"),
+    [
+        # nominalised verbs and truncated compound parts: their stem makes a known noun (Abrundung)
+        (
+            "Das Abrunden der Kanten und das Bedrohen von Leuten ist verboten.",
+            "Rounding off the edges and threatening people is forbidden.",
+            None,
+        ),
+        # compounds whose head is a known noun
+        (
+            "Das Bassreflexrohr des Breitbänders sitzt hinten.",
+            "The bass reflex port of the full-range driver is at the back.",
+            "The bass reflex port of the full-range driver is at the back.",
+        ),
+        # capitalised pronouns of address
+        ("Hast Du Dein Ticket und Ihre Karte?", "Do you have your ticket and your card?", None),
+        # acronyms the English renders as an acronym or words of its own
+        ("Die WM in Katar beginnt.", "The World Cup in Qatar begins.", "The tournament in Qatar begins."),
+        (
+            "Die Bürger der DDR und die EVP.",
+            "The citizens of the GDR and the EPP.",
+            "The citizens and the EPP.",
+        ),
+        # exonyms and other transliterations
+        (
+            "Präsident Wolodymyr Selenskyj reiste nach Wien.",
+            "President Volodymyr Zelensky travelled to Vienna.",
+            "President Volodymyr travelled to Vienna.",
+        ),
+    ],
+)
+def test_false_alarm_kinds_are_not_names_but_dropped_names_still_are(german, english, wrong):
+    assert name_flags(german, english) == []
+    if wrong and wrong != english:
+        assert name_flags(german, wrong)
+
+
+@needs_lexicon
+def test_a_surname_after_a_first_name_is_a_name_whatever_it_looks_like():
+    # Bartsch is one letter from Barsch, Eisenreich looks like a compound: after a first name both are names
+    german = "Gestern sprachen Dietmar Bartsch und Georg Eisenreich."
+    assert name_flags(german, "Yesterday Dietmar Bartsch and Georg Eisenreich spoke.") == []
+    assert [f.source for f in name_flags(german, "Yesterday Dietmar and Georg Eisenreich spoke.")] == [
+        "Bartsch"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("german", "english", "wrong"),
+    [
+        ("Sie kommt am 16.3. zurück.", "She is back on 03/16.", "She is back on 03/17."),
+        ("Sie kommt am 16. März zurück.", "She is back on March 16.", "She is back on March 15."),
+        ("Beginn um 14:00 Uhr.", "Starts at 2 PM.", "Starts at 3 PM."),
+        ("Beginn um 14.30 Uhr.", "Starts at 2:30 pm.", "Starts at 3:30 pm."),
+        ("Beginn gegen 01.40 Uhr.", "Starts around 1.40 a.m.", "Starts around 1.50 a.m."),
+        (
+            "Der Kraftstoff E 95 02 ist teuer.",
+            "The fuel E95 02 is expensive.",
+            "The fuel E95 03 is expensive.",
+        ),
+        ("Die Strafe beträgt 1 000 Euro.", "The fine is 1,000 euros.", "The fine is 1,100 euros."),
+        ("Zwei Hunde bellten.", "2 dogs barked.", None),
+        ("Drei Millionen Menschen kamen.", "3 million people came.", None),
+        (
+            "Es gab 62 Haftbefehle.",
+            "Sixty-two warrants were issued.",
+            "Sixty warrants were issued, and 2 more.",
+        ),
+        (
+            "Nach 3,5 Jahren rostete sie.",
+            "After 3 and a half years it rusted.",
+            "After 4 and a half years it rusted.",
+        ),
+    ],
+)
+def test_dates_clocks_and_numbers_written_otherwise_agree_and_changes_still_flag(german, english, wrong):
+    assert number_flags(german, english) == []
+    if wrong:
+        assert number_flags(german, wrong)
+
+
+def _rows_or_skip():
+    if not (review_eval.PARALLEL.is_file() and review_eval.WMT23.is_dir()):
+        pytest.skip(f"{review_eval.REAL}: the parallel sets are not there (../shared absent)")
+    return review_eval.evaluate(review_eval.all_pairs())
+
+
+@needs_lexicon
+def test_planted_errors_and_false_alarms_on_real_pairs():
+    """bench/review_eval.py on both parallel sets. At the last measurement (README, "Review flags") the
+    number recall is 0.88-1.00 and the name recall 0.71-0.88 on every system and half; untouched pairs
+    flagged 1-14 % (human) and 6-26 % (machine translations, real errors not yet judged). The floors
+    below are what the detectors reach now, on the check half too; the issue's targets (recall 0.9,
+    5 % / 10 %) are asserted where they are met."""
+    rows = _rows_or_skip()
+    for (name, system, half), row in rows.items():
+        where = f"{name} {system} {half}"
+        assert row.planted["number"] >= 20 and row.planted["name"] >= 50, where
+        assert row.recall("number") >= 0.85, where
+        assert row.recall("name") >= 0.7, where
+        limit = 0.15 if system in review_eval.HUMAN else 0.27
+        assert row.false_alarms <= limit, where
+    # the human references of WMT21 meet the issue's false-alarm target on both halves
+    for half in ("calibration", "check"):
+        for system in ("human-A", "human-B"):
+            assert rows[("parallel", system, half)].false_alarms <= review_eval.MAX_FLAGGED["human"]
+
+
 @pytest.mark.skipif(
     not review_eval.PARALLEL.is_file(), reason=f"{review_eval.PARALLEL} not found (../shared absent)"
 )
-@needs_lexicon
-def test_precision_and_recall_on_real_pairs_with_planted_errors():
-    """bench/review_eval.py on shared/real/parallel: at the last measurement numbers 1.00/0.91 and names
-    0.89/0.59 (precision/recall); the floors leave room for other samples of the same kind."""
-    result = review_eval.evaluate()
-    numbers, names = result["scores"]["number"], result["scores"]["name"]
-    assert numbers["pairs"] >= 100 and names["pairs"] >= 100
-    assert numbers["precision"] >= 0.9 and numbers["recall"] >= 0.8
-    assert names["precision"] >= 0.8 and names["recall"] >= 0.5
-    assert result["max_length_cost"] < 6.0  # no length flag on real translations
-    assert result["unchanged_pairs_flagged"].get("untranslated", 0) == 0
-    assert result["untranslated_recall"] >= 0.9
+def test_untranslated_and_length_on_real_pairs():
+    pairs = review_eval.load_wmt21()
+    germans = sorted({p.german for p in pairs})
+    assert max(length_cost(len(p.german), len(p.english)) for p in pairs) < 6.0  # no length flag
+    assert not any(untranslated_flags(p.german, p.english) for p in pairs)
+    assert sum(bool(untranslated_flags(de, de)) for de in germans) / len(germans) >= 0.9

@@ -46,8 +46,9 @@ _LINKS = ("", "s", "es", "n", "en", "e", "er")
 # Capitalised function words that are never names (Sie, Ihr: the polite "you").
 _FUNCTION_WORDS = {"sie", "ihr", "ihre", "ihren", "ihrem", "ihrer", "ihres", "ihnen", "du", "dich", "dir"}
 _PROPER = {"Vorname", "Nachname"}
-# Place names often have English names of their own; "Eigenname" covers words like Sonne and Europa.
-_PLACE = {"Toponym", "Straßenname", "Eigenname"}
+# Place names: names, looked for with their English names (CLDR exonyms, likeness). Other proper nouns
+# of the lexicon ("Eigenname": Sonne, Europa) are translated like common nouns and counted as such.
+_PLACE = {"Toponym", "Straßenname"}
 # German place names end so (Merklingen, Machtolsheim, Sindelfingen): a word unknown to the lexicon
 # that does is a name, not a compound (Mer|klingen).
 _PLACE_SUFFIX = re.compile(
@@ -75,6 +76,9 @@ _MIN_TYPO = 7
 # untouched pairs).
 _MIN_TRANSLITERATED = 5
 _TRANSLITERATION = 0.75
+# The same for a place name of the lexicon against its English name (München: Munich 0.73); same
+# calibration and re-check.
+_PLACE_LIKENESS = 0.6
 _ALPHABET = "abcdefghijklmnopqrstuvwxyzäöüß"
 _UMLAUT_E = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
@@ -202,8 +206,8 @@ def _compound(word: str, common: frozenset[str], place: frozenset[str] = frozens
     an adjective). Merklingen (Mer|klingen) stays a name: place suffixes are checked first."""
     for i in range(3, len(word) - 2):
         head = word[i:].capitalize()
-        if head not in common and head not in place:
-            continue
+        if head not in common and (head not in place or len(head) < _MIN_HEAD):
+            continue  # a short place (Itz) ends too many names (Kalb|itz)
         if len(head) >= _MIN_HEAD:
             return True
         modifier = word[:i]
@@ -244,7 +248,10 @@ def present(name: str, english: str) -> bool:
         return True  # Deutschland: Germany (German), Wien: Vienna
     if name.isupper() and _acronym_rendered(name, english):
         return True
-    return len(name) >= _MIN_TRANSLITERATED and _transliterated(name, english)
+    place = name in lexicon()[2]  # places have English names of their own: München, Munich
+    return len(name) >= _MIN_TRANSLITERATED and _transliterated(
+        name, english, _PLACE_LIKENESS if place else _TRANSLITERATION
+    )
 
 
 def _acronym_rendered(acronym: str, english: str) -> bool:
@@ -266,12 +273,12 @@ def _acronym_rendered(acronym: str, english: str) -> bool:
     return any(sum(a == b for a, b in zip(c, letters, strict=True)) * 2 >= len(letters) for c in candidates)
 
 
-def _transliterated(name: str, english: str) -> bool:
+def _transliterated(name: str, english: str, likeness: float) -> bool:
     """Whether the English has the name in another transliteration (Selenskyj: Zelensky, Wolodymyr:
     Volodymyr, Chmelnyzkyj: Khmelnytskyi): a capitalised word alike in its sounds' letters."""
     target = _sounds(name)
     return any(
-        SequenceMatcher(None, target, _sounds(w)).ratio() >= _TRANSLITERATION
+        SequenceMatcher(None, target, _sounds(w)).ratio() >= likeness
         for w in re.findall(r"\b[A-Z]\w+", english)
         if _sounds(w)[:1] == target[:1]
     )
