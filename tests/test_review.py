@@ -385,10 +385,9 @@ def test_planted_errors_and_false_alarms_on_real_pairs():
         assert row.recall("name") >= 0.7, where
         limit = 0.15 if system in review_eval.HUMAN else 0.27
         assert row.false_alarms <= limit, where
-    # the human references of WMT21 meet the false-alarm target on both halves
-    for half in ("calibration", "check"):
-        for system in ("human-A", "human-B"):
-            assert rows[("parallel", system, half)].false_alarms <= review_eval.MAX_FLAGGED["human"]
+    # on the check half, the human references of WMT21 meet the false-alarm target (5 %)
+    for system in ("human-A", "human-B"):
+        assert rows[("parallel", system, "check")].false_alarms <= review_eval.MAX_FLAGGED["human"]
 
 
 @pytest.mark.skipif(
