@@ -32,8 +32,9 @@ dropped or replaced by another name, German left untranslated), not when it rend
 correct way. The judgments were made after the detectors were tuned (on the calibration half) and
 changed nothing in them.
 
-``python bench/review_eval.py [--json] [--list HALF] [--set NAME]``: the table; ``--list calibration``
-prints every flag on the untouched pairs of that half, to be read.
+``python bench/review_eval.py [--json] [--list HALF] [--misses HALF] [--set NAME]``: the table;
+``--list calibration`` prints every flag on the untouched pairs of that half, ``--misses calibration``
+every planted error of that half that was not found, to be read.
 """
 
 from __future__ import annotations
@@ -69,7 +70,10 @@ MT_SYSTEMS = ("AIRC", "GPT4-5shot", "Lan-BridgeMT", "NLLB_Greedy", "ONLINE-B")
 MIN_RECALL = 0.9
 MAX_FLAGGED = {"human": 0.05, "mt": 0.10}
 _DIGITS = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*")
-_WORD = re.compile(r"[^\W\d_][\w]*")
+_GERMAN_WORD = re.compile(r"[^\W\d_]\w*(?:-[^\W\d_]\w*)*")
+# Words in capitals this long are words set in capitals (ACHTUNG, SERVICE, MANUAL), not acronyms (SPD,
+# NATO, CMOS): the planting's own line, not tuned on any figure.
+_MIN_SHOUTED_EVAL = 6
 # Text before a word that starts a sentence: nothing, or a sentence end and perhaps a quote or bracket.
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]|[.!?:][\"'“”‘’»«)(\[\]]+)\s*[\"'“”‘’»«(\[]*\s*$")
 
@@ -82,6 +86,7 @@ class Pair:
     line: int  # 1-based line (WMT23) or row (WMT21) of the set
     german: str
     english: str
+    reference: str | None = None  # the human reference of a machine translation (WMT23)
 
 
 @dataclass
@@ -125,13 +130,22 @@ def load_wmt23(folder: Path = WMT23) -> list[Pair]:
     german = _lines(folder / "generaltest2023.de-en.src.de")
     outputs = {"human": folder / "generaltest2023.de-en.ref.A.en"}
     outputs |= {name: folder / "system-outputs" / f"{name}.en" for name in MT_SYSTEMS}
+    human = _lines(outputs["human"])
     pairs = []
     for system, path in outputs.items():
         english = _lines(path)
         if len(english) != len(german):
             raise ValueError(f"{path}: {len(english)} lines, the German has {len(german)}")
         pairs += [
-            Pair("parallel-wmt23", system, half_of("parallel-wmt23", i), i + 1, de, en)
+            Pair(
+                "parallel-wmt23",
+                system,
+                half_of("parallel-wmt23", i),
+                i + 1,
+                de,
+                en,
+                None if system == "human" else human[i],
+            )
             for i, (de, en) in enumerate(zip(german, english, strict=True))
         ]
     return pairs
@@ -168,32 +182,59 @@ def break_number(german: str, english: str, rng: random.Random, delete: bool) ->
     return None
 
 
-def shared_names(german: str, english: str) -> list[str]:
+def shared_names(german: str, english: str, reference: str | None = None) -> list[str]:
     """The eval's own notion of a name: a German word of two letters or more, capitalised and not the
     first word (or an acronym), that the English has verbatim, never at the start of one of its
     sentences and never in lower case (the English's own sign of a proper noun: a common noun that
     starts an English sentence or a title is no name; WMT23 segments hold several sentences), and that
     the German noun lexicon does not know as a common noun (Bundestag, Test, Twitter, November: German
-    nouns that a translation may keep or translate, not names)."""
-    words = _WORD.findall(german)
+    nouns that a translation may keep or translate, not names). Left out as no names an editor would
+    miss: a word in capitals that is a common noun (TEST, DATEI) or as long as a word
+    (_MIN_SHOUTED_EVAL: INSTALLATION, MANUAL), an abbreviation (Dr.), a part of a hyphenated German
+    word unless it is an acronym or the first part that the English keeps before a word in lower case
+    (SPD-Politiker: SPD politician, Telegram-Kanal: Telegram channel; not Sub-Test: Sub Test), and a
+    name the English has only in brackets after another rendering of it (the International Olympic
+    Committee (IOC)). For a machine translation the human reference must keep the word too: a German
+    common noun that a system left untranslated (Blitzangebot, Notreparaturen) is no name."""
     names = []
-    for i, word in enumerate(words):
-        acronym = sum(c.isupper() for c in word) >= 2
-        if len(word) < 2 or not (acronym or (i > 0 and word[0].isupper())):
-            continue
-        spots = [m.start() for m in re.finditer(rf"\b{re.escape(word)}\b", english)]
-        if spots and not any(_SENTENCE_START.search(english[:at]) for at in spots):
-            if not re.search(rf"\b{re.escape(word.lower())}\b", english) and not _common_noun(word):
+    for m in _GERMAN_WORD.finditer(german):
+        parts = m.group().split("-")
+        for k, word in enumerate(parts):
+            if _eval_name(german, m.start(), k, parts, english) and (
+                reference is None or _eval_name(german, m.start(), k, parts, reference)
+            ):
                 names.append(word)
     return list(dict.fromkeys(names))
+
+
+def _eval_name(german: str, start: int, k: int, parts: list[str], english: str) -> bool:
+    word = parts[k]
+    acronym = sum(c.isupper() for c in word) >= 2
+    if len(word) < 2 or not (acronym or (start > 0 and word[0].isupper())):
+        return False
+    if word.isupper() and (len(word) >= _MIN_SHOUTED_EVAL or _common_noun(word.capitalize())):
+        return False
+    end = start + len("-".join(parts))
+    if len(parts) == 1 and not word.isupper() and len(word) <= 3 and german.startswith(".", end):
+        return False
+    if len(parts) > 1 and not acronym:
+        follows = re.search(rf"\b{re.escape(word)}\b\W*\s([^\W\d_]+)", english)
+        if k > 0 or not follows or not follows.group(1)[0].islower():
+            return False
+    spots = [m.start() for m in re.finditer(rf"\b{re.escape(word)}\b", english)]
+    if not spots or any(_SENTENCE_START.search(english[:at]) for at in spots):
+        return False
+    if all(re.match(rf"\(\s*{re.escape(word)}\s*\)", english[at - 1 :]) for at in spots):
+        return False
+    return not re.search(rf"\b{re.escape(word.lower())}\b", english) and not _common_noun(word)
 
 
 def _common_noun(word: str) -> bool:
     return word in lexicon()[0]
 
 
-def break_name(german: str, english: str, rng: random.Random) -> str | None:
-    names = shared_names(german, english)
+def break_name(german: str, english: str, rng: random.Random, reference: str | None = None) -> str | None:
+    names = shared_names(german, english, reference)
     if not names:
         return None
     name = rng.choice(names)
@@ -213,29 +254,37 @@ def evaluate(pairs: list[Pair], judged: set | None = None) -> dict[tuple[str, st
     """The figures per (set, system, half), and each untouched pair's flags on ``.flags``."""
     judged = load_judged() if judged is None else judged
     rows: dict[tuple[str, str, str], Row] = {}
-    rngs: dict[tuple[str, str], random.Random] = {}
-    turns: Counter = Counter()
     for p in pairs:
         row = rows.setdefault((p.set, p.system, p.half), Row())
-        rng = rngs.setdefault((p.set, p.system), random.Random(f"{SEED}:{p.set}:{p.system}"))
         row.pairs += 1
         kinds = {f.kind for f in review_pair(p.german, p.english, ALL)}
         if kinds:
             row.flagged += 1
             row.real += (p.set, p.system, p.line) in judged
             row.kinds.update(kinds)
+    for p, kind, _, found in plant_and_detect(pairs):
+        row = rows[(p.set, p.system, p.half)]
+        row.planted[kind] += 1
+        row.found[kind] += found
+    return rows
+
+
+def plant_and_detect(pairs: list[Pair]):
+    """(pair, kind, broken English, found) for each planted error, with a generator seeded per set and
+    system: found when the detector of its kind gives the broken copy a flag the pair does not have."""
+    rngs: dict[tuple[str, str], random.Random] = {}
+    turns: Counter = Counter()
+    for p in pairs:
+        rng = rngs.setdefault((p.set, p.system), random.Random(f"{SEED}:{p.set}:{p.system}"))
         for kind, detect in (("number", number_flags), ("name", name_flags)):
             if kind == "number":
                 broken = break_number(p.german, p.english, rng, delete=turns[(p.set, p.system)] % 2 == 1)
                 turns[(p.set, p.system)] += broken is not None
             else:
-                broken = break_name(p.german, p.english, rng)
-            if broken is None:
-                continue
-            row.planted[kind] += 1
-            before = set(detect(p.german, p.english))
-            row.found[kind] += bool(set(detect(p.german, broken)) - before)
-    return rows
+                broken = break_name(p.german, p.english, rng, p.reference)
+            if broken is not None:
+                before = set(detect(p.german, p.english))
+                yield p, kind, broken, bool(set(detect(p.german, broken)) - before)
 
 
 def all_pairs(sets: tuple[str, ...] = ("parallel", "parallel-wmt23")) -> list[Pair]:
@@ -288,6 +337,17 @@ def untouched_flags(pairs: list[Pair], half: str) -> list[str]:
     return out
 
 
+def misses(pairs: list[Pair], half: str) -> list[str]:
+    """Every planted error of one half that its detector did not find, with the pair, to be read."""
+    out = []
+    for p, kind, broken, found in plant_and_detect(pairs):
+        if p.half == half and not found:
+            gone = " ".join(sorted(set(p.english.split()) - set(broken.split())))
+            head = f"{p.set}\t{p.system}\t{p.line}\t{kind}\t{gone}"
+            out.append(f"{head}\n  DE {p.german}\n  EN {p.english}\n  XX {broken}")
+    return out
+
+
 def seconds_per_pair(pairs: list[Pair]) -> float:
     """Mean time of review_pair (all model-free detectors and repetition) per pair, lexicon loaded."""
     lexicon()
@@ -303,6 +363,9 @@ def main() -> None:
     pairs = all_pairs(sets)
     if not pairs:
         sys.exit(f"{REAL}: no parallel sets found (the shared real-data folder is needed)")
+    if "--misses" in args:
+        print("\n".join(misses(pairs, args[args.index("--misses") + 1])))
+        return
     if "--list" in args:
         print("\n".join(untouched_flags(pairs, args[args.index("--list") + 1])))
         return
