@@ -34,9 +34,15 @@ from pipeline.document import Flag
 log = logging.getLogger(__name__)
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+# Hashtags and handles (#Fediverse, @tagesschau): names, whatever word they are made of.
+_TAG = re.compile(r"(?<![\w#@])[#@]([^\W_]\w*)")
 _WORD = re.compile(r"[^\W_][\w&]*(?:-[\w&]+)*")
 # A word after one of these (or at the very start) begins a sentence, a quote or a parenthesis.
 _OPENERS = set(".:;!?\"„“”»«‹›‚‘'()[]–—-•*")
+# A quote or bracket opened after a word ("des "Up"-Schalters", "im Auto (Citroen Berlingo)") opens a
+# name or a phrase inside the sentence, not a sentence.
+_QUOTES = set("\"„“”»«‹›‚‘'([")
+_SENTENCE_END = set(".:;!?,–—-•*")
 _ENDINGS = ("ns", "es", "en", "er", "ern", "s", "n", "e")
 # Capitalised adjectives and participles (Europäische, Mögliche, 19-Jährige, Vereinigten, Schlimmeres)
 # and derived common nouns (Verfilmung, Gesundheit) that the lexicon does not list.
@@ -45,14 +51,17 @@ _DERIVED_NOUN = re.compile(r"(?:ung|heit|keit|schaft|tion|ität|ismus|nis|tum)(?
 _LINKS = ("", "s", "es", "n", "en", "e", "er")
 # Capitalised function words that are never names (Sie, Ihr: the polite "you").
 _FUNCTION_WORDS = {"sie", "ihr", "ihre", "ihren", "ihrem", "ihrer", "ihres", "ihnen", "du", "dich", "dir"}
+_FUNCTION_WORDS |= {"kein", "keine", "keinen", "keinem", "keiner", "keines", "jemand", "jemanden", "jemandem"}
 _PROPER = {"Vorname", "Nachname"}
 # Place names: names, looked for with their English names (CLDR exonyms, likeness). Other proper nouns
 # of the lexicon ("Eigenname": Sonne, Europa) are translated like common nouns and counted as such.
 _PLACE = {"Toponym", "Straßenname"}
-# German place names end so (Merklingen, Machtolsheim, Sindelfingen): a word unknown to the lexicon
-# that does is a name, not a compound (Mer|klingen).
+# German place and street names end so (Merklingen, Machtolsheim, Sindelfingen, Glockenstraße,
+# Schlossplatz): a word unknown to the lexicon that does is a name, not a compound (Mer|klingen); the
+# common ones (Hauptstraße, Parkplatz) are in the lexicon.
 _PLACE_SUFFIX = re.compile(
-    r"(?:ingen|heim|hausen|dorf|burg|berg|stadt|feld|bach|kirchen|hofen|leben|weiler)$"
+    r"(?:ingen|heim|hausen|dorf|burg|berg|stadt|feld|bach|kirchen|hofen|leben|weiler"
+    r"|straße|strasse|platz|gasse|allee)$"
 )
 # The shortest known noun at the end of an unknown word that makes it a compound without a known noun
 # before it (Stepp|tanz, Bassreflex|rohr). Place names in -heim, -dorf, -burg are told by their suffix
@@ -80,6 +89,17 @@ _TRANSLITERATION = 0.75
 # calibration and re-check.
 _PLACE_LIKENESS = 0.6
 _ALPHABET = "abcdefghijklmnopqrstuvwxyzäöüß"
+# German key labels and their English ones (a manual's "STRG und ALT", "drücken Sie ENTF").
+_KEYS = {
+    "STRG": ("ctrl", "control"),
+    "ENTF": ("del", "delete"),
+    "EINFG": ("ins", "insert"),
+    "POS1": ("home",),
+    "ENDE": ("end",),
+    "UMSCHALT": ("shift",),
+    "EINGABE": ("enter", "return"),
+    "RÜCK": ("backspace",),
+}
 _UMLAUT_E = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
 
@@ -118,14 +138,22 @@ def names(german: str) -> list[str]:
     """The names of a German sentence, in order, each once."""
     found = [url.rstrip(".,;:!?)") for url in _URL.findall(german)]
     text = _URL.sub(" ", german)
+    found += [tag for tag in _TAG.findall(text) if _tag_is_name(tag)]
+    text = _TAG.sub(" ", text)
     first = lexicon()[3]
     previous_end, previous = -2, ""
     for match in _WORD.finditer(text):
         word = match.group()
         before = text[: match.start()].rstrip()
         initial = not before or before[-1] in _OPENERS
-        # a surname: right after a first name (Friederike Schuler, Hans Modrow), whatever it looks like
-        after_first = previous in first and text[previous_end : match.start()] == " "
+        if initial and before and before[-1] in _QUOTES:
+            outside = before.rstrip("".join(_QUOTES)).rstrip()
+            initial = not outside or outside[-1] in _SENTENCE_END
+        # a surname right after a first name (Friederike Schuler, Hans Modrow), a name right after the
+        # common noun it names (Verkehrsminister Wissing, Kleinstadt Bachmut, Ehefrau Karin) or after a
+        # preposition without an article (in Pyeongchang, aus Richtung Kupferzell): a name, whatever
+        # it looks like, when the lexicon does not know it as a common noun
+        after_first = text[previous_end : match.start()] == " " and previous in first
         previous_end, previous = match.end(), word
         if len(word) <= 4 and not word.isupper() and text.startswith(".", match.end()):
             continue  # an abbreviation: Mio., Nr., Dr.
@@ -135,13 +163,21 @@ def names(german: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _tag_is_name(tag: str) -> bool:
+    """A hashtag or handle is a name when it is coined (capitals inside: #RacialProfiling) or its word
+    is one; a common word (#nachrichten, #Kennzeichnungspflicht) is translated like any other."""
+    return any(c.isupper() for c in tag[1:]) or _is_name(tag[:1].upper() + tag[1:], False)
+
+
 def _is_name(word: str, initial: bool, after_first: bool = False) -> bool:
     letters = [c for c in word if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
     if word.lower() in _function_words():
         return False  # Sie, Du, Dein, Ihre; UND, DIE in a line in capitals
     if word.isupper() and len(letters) >= 4 and _shouted(word):
-        return _is_name(word.capitalize(), initial)  # ACHTUNG, EINSTELLUNGEN: words in capitals
+        # ACHTUNG, JEDOCH, EINSTELLUNGEN: words in capitals, names only when the lexicon knows them so
+        title = word.capitalize()
+        return title not in lexicon()[0] and (title in lexicon()[1] or title in lexicon()[2])
     if len(letters) >= 2 and upper >= 2 and upper >= len(letters) - upper:
         return True  # an acronym: SPD, AfD, FFP2
     if letters and any(c.isdigit() for c in word):
@@ -167,6 +203,16 @@ def _is_name(word: str, initial: bool, after_first: bool = False) -> bool:
     if any(_compound(stem, common, place) for stem in stems):
         return False
     return not (len(word) >= _MIN_TYPO and _typo_of(word, common))
+
+
+def _common_noun(word: str) -> bool:
+    """A capitalised common noun of the lexicon, as written or without a German ending."""
+    if len(word) < 3 or not word[0].isupper() or word.isupper():
+        return False
+    common = lexicon()[0]
+    return word in common or any(
+        word.endswith(e) and len(word) - len(e) >= 3 and word[: -len(e)] in common for e in _ENDINGS
+    )
 
 
 def _shouted(word: str) -> bool:
@@ -199,24 +245,44 @@ def _function_words() -> frozenset[str]:
     return frozenset(get_stop_words("german")) | _FUNCTION_WORDS
 
 
-def _compound(word: str, common: frozenset[str], place: frozenset[str] = frozenset()) -> bool:
-    """Whether the word ends in a known noun (or place) after a known one with its linking letters
-    (Gemüse|hof, Landstraßen|abschnitt, Rhein|nähe), or in a known noun of _MIN_HEAD letters or more
-    after 3 letters or more (Bassreflex|rohr, Stepp|tanz, Löt|stelle: the modifier may be a verb or
-    an adjective). Merklingen (Mer|klingen) stays a name: place suffixes are checked first."""
+def _compound(word: str, common: frozenset[str], place: frozenset[str] = frozenset(), depth: int = 0) -> bool:
+    """Whether the word is a known noun (or place) after a known modifier with its linking letters:
+    a noun or place (Gemüse|hof, Landstraßen|abschnitt, Rhein|nähe), a verb's stem (Stepp|tanz,
+    Löt|stelle), a particle (Hin|serie) or a compound itself (Bassreflex|rohr). A name rarely splits so
+    (Nat|alia, Pyeongc|hang, Vikt|oriya; a modifier is known when the lexicon's own compounds use it, see
+    _modifiers); Merklingen (Mer|klingen) stays a name: place suffixes are
+    checked first."""
     for i in range(3, len(word) - 2):
         head = word[i:].capitalize()
         if head not in common and (head not in place or len(head) < _MIN_HEAD):
             continue  # a short place (Itz) ends too many names (Kalb|itz)
-        if len(head) >= _MIN_HEAD:
-            return True
-        modifier = word[:i]
-        if any(
-            modifier.endswith(k) and (m := modifier[: len(modifier) - len(k)]) and (m in common or m in place)
-            for k in _LINKS
-        ):
-            return True
+        modifier = word[:i].capitalize()
+        for k in _LINKS:
+            m = modifier[: len(modifier) - len(k)] if modifier.endswith(k) else ""
+            if len(m) >= 3 and (
+                m in common
+                or m in place
+                or _verb(m, common)
+                or m.lower() in _function_words()
+                or m in _modifiers()
+                or (depth == 0 and _compound(m, common, place, 1))
+            ):
+                return True
     return False
+
+
+@cache
+def _modifiers() -> frozenset[str]:
+    """The first parts of the lexicon's own compounds: what is left of a common noun before a common
+    noun of _MIN_HEAD letters or more (Löt|zinn, Stepp|tanz, Hin|weg): modifiers that German uses."""
+    common = lexicon()[0]
+    return frozenset(
+        word[:i]
+        for word in common
+        if len(word) >= 3 + _MIN_HEAD and word[0].isupper()
+        for i in range(3, len(word) - _MIN_HEAD + 1)
+        if word[i:].capitalize() in common
+    )
 
 
 def _typo_of(word: str, common: frozenset[str]) -> bool:
@@ -230,8 +296,9 @@ def _typo_of(word: str, common: frozenset[str]) -> bool:
     return any(e.capitalize() in common for e in edits)
 
 
-def present(name: str, english: str) -> bool:
-    """Whether the English contains the name in one of the spellings it may take there."""
+def present(name: str, english: str, german: str = "") -> bool:
+    """Whether the English contains the name in one of the spellings it may take there (``german``:
+    the sentence it comes from, whose own acronyms and names render none of its others)."""
     text = _fold(english)
     for word in {_fold(name), _fold(name.casefold().translate(_UMLAUT_E))}:
         if word in text:
@@ -242,25 +309,47 @@ def present(name: str, english: str) -> bool:
             return True
         if name.isupper() and len(name) >= 3 and word[:-1] in re.findall(r"\w+", text):
             return True  # USA: US, UNO: UN
-    if any(
-        _fold(e) in text or re.search(r"\b" + re.escape(_fold(e)[:5]), text) for e in _exonyms().get(name, ())
-    ):
-        return True  # Deutschland: Germany (German), Wien: Vienna
-    if name.isupper() and _acronym_rendered(name, english):
+    exonyms = [e for stem in _stems(name) for e in _exonyms().get(stem, ())]
+    if any(_fold(e) in text or re.search(r"\b" + re.escape(_fold(e)[:5]), text) for e in exonyms):
+        return True  # Deutschland: Germany (German), Wien: Vienna, Moskaus: Moscow's
+    if any(_fold(e) in text for key in _stems(name) for e in _KEYS.get(key.upper(), ())):
+        return True  # STRG: Ctrl, ENTF: Del
+    if name.isupper() and _acronym_rendered(name, english, german):
         return True
-    place = name in lexicon()[2]  # places have English names of their own: München, Munich
-    return len(name) >= _MIN_TRANSLITERATED and _transliterated(
+    places = lexicon()[2]
+    place = name in places  # places have English names of their own: München, Munich
+    if len(name) >= _MIN_TRANSLITERATED and _transliterated(
         name, english, _PLACE_LIKENESS if place else _TRANSLITERATION
+    ):
+        return True
+    # a place made of a modifier and a place: rendered when the place is (Mitteleuropa: Central
+    # Europe, Niederrhein: Lower Rhine, Großbritannien: Great Britain)
+    return any(
+        (head := name[i:].capitalize()) in places
+        and len(head) >= _MIN_HEAD
+        and present(head, english, german)
+        for i in range(3, len(name) - 2)
+        if place or name in lexicon()[1]
     )
 
 
-def _acronym_rendered(acronym: str, english: str) -> bool:
+def _stems(name: str) -> list[str]:
+    """The name, and without a German ending (Moskaus: Moskau, Kiewer: Kiew)."""
+    return [name] + [name[: -len(e)] for e in _ENDINGS if name.endswith(e) and len(name) - len(e) >= 3]
+
+
+def _acronym_rendered(acronym: str, english: str, german: str = "") -> bool:
     """Whether the English renders the acronym as an acronym or words of its own: one of as many
     letters, or a run of as many capitalised words, that has at least half its letters in the same
-    places (DDR: GDR, EVP: EPP, STRG: CTRL, WM: World Cup, NRW: North Rhine-Westphalia)."""
+    places (DDR: GDR, EVP: EPP, STRG: CTRL, WM: World Cup, NRW: North Rhine-Westphalia). An acronym or
+    a word that the German has as well is a name of its own there, no rendering of another (CMOS RAM
+    and ROM, Asus ROG Strix Scar II)."""
     letters = acronym.upper()
+    own = set(re.findall(r"\w+", german))
     candidates = [
-        w.upper() for w in re.findall(r"\b[A-Z][A-Za-z]*[A-Z]\b", english) if len(w) == len(letters)
+        w.upper()
+        for w in re.findall(r"\b[A-Z][A-Za-z]*[A-Z]\b", english)
+        if len(w) == len(letters) and w not in own
     ]
     capitalised = re.findall(r"\b[A-Z][\w'’]*", english.replace("-", " "))
     starts = [m.start() for m in re.finditer(r"\b[A-Z][\w'’]*", english.replace("-", " "))]
@@ -268,7 +357,7 @@ def _acronym_rendered(acronym: str, english: str) -> bool:
     for i in range(len(capitalised) - len(letters) + 1):
         run = capitalised[i : i + len(letters)]
         between = spaced[starts[i] : starts[i + len(letters) - 1]]
-        if len(re.findall(r"\S+", between)) == len(letters) - 1:  # consecutive words
+        if len(re.findall(r"\S+", between)) == len(letters) - 1 and not own & set(run):  # consecutive
             candidates.append("".join(w[0] for w in run))
     return any(sum(a == b for a, b in zip(c, letters, strict=True)) * 2 >= len(letters) for c in candidates)
 
@@ -333,4 +422,8 @@ def _fold(text: str) -> str:
 
 def name_flags(german: str, english: str) -> list[Flag]:
     """A flag for each name of the German sentence that the English does not contain."""
-    return [Flag("name", name, "missing in English") for name in names(german) if not present(name, english)]
+    return [
+        Flag("name", name, "missing in English")
+        for name in names(german)
+        if not present(name, english, german)
+    ]
