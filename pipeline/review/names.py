@@ -141,7 +141,7 @@ def names(german: str) -> list[str]:
     found += [tag for tag in _TAG.findall(text) if _tag_is_name(tag)]
     text = _TAG.sub(" ", text)
     first = lexicon()[3]
-    previous_end, previous = -2, ""
+    words = []  # (word, start, end, is a name) of the words of one part
     for match in _WORD.finditer(text):
         word = match.group()
         before = text[: match.start()].rstrip()
@@ -149,17 +149,24 @@ def names(german: str) -> list[str]:
         if initial and before and before[-1] in _QUOTES:
             outside = before.rstrip("".join(_QUOTES)).rstrip()
             initial = not outside or outside[-1] in _SENTENCE_END
-        # a surname right after a first name (Friederike Schuler, Hans Modrow), a name right after the
-        # common noun it names (Verkehrsminister Wissing, Kleinstadt Bachmut, Ehefrau Karin) or after a
-        # preposition without an article (in Pyeongchang, aus Richtung Kupferzell): a name, whatever
-        # it looks like, when the lexicon does not know it as a common noun
-        after_first = text[previous_end : match.start()] == " " and previous in first
-        previous_end, previous = match.end(), word
+        previous, previous_end = (words[-1][0], words[-1][2]) if words else ("", -2)
+        spaced = text[previous_end : match.start()] == " "
+        # a surname right after a first name (Friederike Schuler, Hans Modrow): whatever it looks like;
+        # a name right after the common noun it names (Verkehrsminister Wissing): never a typing error
+        after_first = spaced and previous in first
+        after_noun = spaced and not initial and _common_noun(previous) and not _ADJECTIVE.search(previous)
         if len(word) <= 4 and not word.isupper() and text.startswith(".", match.end()):
             continue  # an abbreviation: Mio., Nr., Dr.
         if text.startswith("-", match.end()) and not text[match.end() + 1 : match.end() + 2].isalnum():
             continue  # the first part of a compound whose head follows later (Einstell- und Prüfwerte)
-        found.extend(part for part in word.split("-") if _is_name(part, initial, after_first))
+        parts = [part for part in word.split("-") if _is_name(part, initial, after_first, after_noun)]
+        found.extend(parts)
+        words.append((word, match.start(), match.end(), parts == [word], initial))
+    # Two capitalised words in a row that the lexicon does not know as common nouns, one of them a name:
+    # a full name, both parts names (Natalia Gavrilita, Fred Astaire, Ronja Endres).
+    for (a, _, a_end, a_name, a_initial), (b, b_start, _, b_name, _) in zip(words, words[1:], strict=False):
+        if (a_name or b_name) and text[a_end:b_start] == " " and _unknown(a, a_initial) and _unknown(b):
+            found.extend(w for w, is_name in ((a, a_name), (b, b_name)) if not is_name)
     return list(dict.fromkeys(found))
 
 
@@ -169,7 +176,23 @@ def _tag_is_name(tag: str) -> bool:
     return any(c.isupper() for c in tag[1:]) or _is_name(tag[:1].upper() + tag[1:], False)
 
 
-def _is_name(word: str, initial: bool, after_first: bool = False) -> bool:
+def _unknown(word: str, initial: bool = False) -> bool:
+    """A capitalised word (not in capitals, not a sentence's first) that looks like no common word: no
+    noun of the lexicon, function word, adjective, derived noun, verb or compound (Kinderheld)."""
+    common, _, place, _ = lexicon()
+    return (
+        not initial
+        and word[:1].isupper()
+        and not word.isupper()
+        and word.isalpha()
+        and not _common_noun(word)
+        and word.lower() not in _function_words()
+        and not (_ADJECTIVE.search(word) or _DERIVED_NOUN.search(word) or _verb(word, common))
+        and not _compound(word, common, place)
+    )
+
+
+def _is_name(word: str, initial: bool, after_first: bool = False, after_noun: bool = False) -> bool:
     letters = [c for c in word if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
     if word.lower() in _function_words():
@@ -182,8 +205,8 @@ def _is_name(word: str, initial: bool, after_first: bool = False) -> bool:
         return True  # an acronym: SPD, AfD, FFP2
     if letters and any(c.isdigit() for c in word):
         return word[0].isalpha()  # a code: A7, G20 (not 10km)
-    if len(word) < 3 or not word[0].isupper() or not word.isalpha():
-        return False
+    if len(word) < 2 or not word[0].isupper() or not word.isalpha():
+        return False  # two letters may be a name: Bø, Up, En (garde)
     common, proper, place, _ = lexicon()
     if not common:
         return False
@@ -202,12 +225,12 @@ def _is_name(word: str, initial: bool, after_first: bool = False) -> bool:
         return True
     if any(_compound(stem, common, place) for stem in stems):
         return False
-    return not (len(word) >= _MIN_TYPO and _typo_of(word, common))
+    return after_noun or not (len(word) >= _MIN_TYPO and _typo_of(word, common))
 
 
 def _common_noun(word: str) -> bool:
     """A capitalised common noun of the lexicon, as written or without a German ending."""
-    if len(word) < 3 or not word[0].isupper() or word.isupper():
+    if len(word) < 2 or not word[0].isupper() or word.isupper():
         return False
     common = lexicon()[0]
     return word in common or any(
