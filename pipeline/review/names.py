@@ -154,7 +154,12 @@ def names(german: str) -> list[str]:
         # a surname right after a first name (Friederike Schuler, Hans Modrow): whatever it looks like;
         # a name right after the common noun it names (Verkehrsminister Wissing): never a typing error
         after_first = spaced and previous in first
-        after_noun = spaced and not initial and _common_noun(previous) and not _ADJECTIVE.search(previous)
+        after_noun = (
+            spaced
+            and not initial
+            and previous[:1].isupper()
+            and (_common_noun(previous) or _compound(previous, lexicon()[0], lexicon()[2]))
+        )
         if len(word) <= 4 and not word.isupper() and text.startswith(".", match.end()):
             continue  # an abbreviation: Mio., Nr., Dr.
         if text.startswith("-", match.end()) and not text[match.end() + 1 : match.end() + 2].isalnum():
