@@ -23,14 +23,22 @@ the broken copy a flag that the untouched pair does not have: a flag the system'
 already earned is no credit.
 
 False alarms: the share of untouched pairs that get any flag of the model-free detectors (number, name,
-length, untranslated, repetition). Machine translations hold real errors; each flagged untouched pair
-that a reader judged a real error of the translation is listed in ``bench/review_judged.tsv`` (set,
-system, line, flag kind, flag source, why) and counted as a hit, not an alarm. How it was judged: the
-German, the system's English and the human reference were read side by side; a flag is a real error
-when the system's English lacks or changes what the flag names (a figure left out or wrong, a name
-dropped or replaced by another name, German left untranslated), not when it renders it in another
-correct way. The judgments were made after the detectors were tuned (on the calibration half) and
-changed nothing in them.
+length, untranslated, repetition), less those judged real errors. Human and machine translations hold
+real errors, so every flag on an untouched pair was read and judged; ``bench/review_judged.tsv`` holds
+one line per flagged (set, system, line, detector): its verdict (real or false) and a one-line reason.
+The rule, one for both halves and every system: the German, the system's English and (for a machine
+translation) the human reference were read side by side, and a flag is **real** when one can point at
+the error it names in the English: a figure of the German missing or changed (a list's step number
+dropped counts), a name dropped, cut or replaced by another word (Glauber → "Faithr", Sparx →
+"savings"), a sentence or passage of the German left out (the flag's name or figure was in it),
+text the German does not have (a hallucination, a loop), German left untranslated. It is **false**
+when the English renders what the flag names in another correct or usual way (WM → World Championship,
+Peking → Beijing, a literal rendering of a place name, a word in other words), when the flagged word
+is no name at all (a common noun, a typo of one) and its sentence is translated, however loosely, or
+when the German's figure is written another way. A flagged pair is counted as a hit, not a false
+alarm, when at least one of its flags is judged real; flags not yet judged count as false alarms.
+The calibration half was judged first (then detector kinds were fixed on it); the check half was
+judged after, by the same rule, and changed nothing in the detectors.
 
 ``python bench/review_eval.py [--json] [--list HALF] [--misses HALF] [--set NAME]``: the table;
 ``--list calibration`` prints every flag on the untouched pairs of that half, ``--misses calibration``
@@ -97,7 +105,10 @@ class Row:
     planted: dict[str, int] = field(default_factory=lambda: {"number": 0, "name": 0})
     found: dict[str, int] = field(default_factory=lambda: {"number": 0, "name": 0})
     flagged: int = 0  # untouched pairs with any flag
-    real: int = 0  # of these, judged real errors of the translation
+    real: int = 0  # of these, pairs with a flag judged a real error of the translation
+    judged_real: int = 0  # flags (one a detector and pair) judged real errors
+    judged_false: int = 0  # flags judged false alarms
+    unjudged: int = 0  # flags not judged (counted as false alarms)
     kinds: Counter = field(default_factory=Counter)  # untouched pairs flagged, by flag kind
 
     def recall(self, kind: str) -> float:
@@ -241,17 +252,22 @@ def break_name(german: str, english: str, rng: random.Random, reference: str | N
     return " ".join(re.sub(rf"\b{re.escape(name)}(?:['’]s)?\b", "", english).split())
 
 
-def load_judged(path: Path = JUDGED) -> set[tuple[str, str, int]]:
-    """(set, system, line) of untouched pairs whose flags a reader judged real errors."""
+def load_judged(path: Path = JUDGED) -> dict[tuple[str, str, int, str], bool]:
+    """(set, system, line, detector) of each judged flag on an untouched pair → judged a real error."""
     if not path.is_file():
-        return set()
-    with open(path, encoding="utf-8", newline="") as f:
-        rows = [r for r in csv.reader(f, delimiter="\t") if r and not r[0].startswith("#")]
-    return {(r[0], r[1], int(r[2])) for r in rows[1:]}
+        return {}
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"]
+    judged = {}
+    for line in lines[1:]:
+        name, system, number, detector, verdict, _ = line.split("\t", 5)
+        if verdict not in ("real", "false"):
+            raise ValueError(f"{path}: verdict {verdict!r} is neither real nor false: {line}")
+        judged[(name, system, int(number), detector)] = verdict == "real"
+    return judged
 
 
-def evaluate(pairs: list[Pair], judged: set | None = None) -> dict[tuple[str, str, str], Row]:
-    """The figures per (set, system, half), and each untouched pair's flags on ``.flags``."""
+def evaluate(pairs: list[Pair], judged: dict | None = None) -> dict[tuple[str, str, str], Row]:
+    """The figures per (set, system, half)."""
     judged = load_judged() if judged is None else judged
     rows: dict[tuple[str, str, str], Row] = {}
     for p in pairs:
@@ -260,8 +276,12 @@ def evaluate(pairs: list[Pair], judged: set | None = None) -> dict[tuple[str, st
         kinds = {f.kind for f in review_pair(p.german, p.english, ALL)}
         if kinds:
             row.flagged += 1
-            row.real += (p.set, p.system, p.line) in judged
             row.kinds.update(kinds)
+            verdicts = [judged.get((p.set, p.system, p.line, kind)) for kind in kinds]
+            row.real += any(verdicts)
+            row.judged_real += sum(v is True for v in verdicts)
+            row.judged_false += sum(v is False for v in verdicts)
+            row.unjudged += sum(v is None for v in verdicts)
     for p, kind, _, found in plant_and_detect(pairs):
         row = rows[(p.set, p.system, p.half)]
         row.planted[kind] += 1
@@ -306,8 +326,8 @@ def meets_targets(system: str, row: Row) -> bool:
 def table(rows: dict[tuple[str, str, str], Row]) -> str:
     lines = [
         "| set | system | half | pairs | number recall | name recall | untouched flagged | "
-        "real errors | false alarms | by kind | target |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
+        "real errors | false alarms | judged flags real / false (unjudged) | by kind | target |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for (name, system, half), r in sorted(
         rows.items(), key=lambda kv: (kv[0][0], _order(kv[0][1]), kv[0][2])
@@ -316,7 +336,8 @@ def table(rows: dict[tuple[str, str, str], Row]) -> str:
         lines.append(
             f"| {name} | {system} | {half} | {r.pairs} | {r.recall('number'):.2f} ({r.planted['number']}) | "
             f"{r.recall('name'):.2f} ({r.planted['name']}) | {r.flagged} ({r.flagged / r.pairs:.1%}) | "
-            f"{r.real} | {r.false_alarms:.1%} | {kinds} | {'yes' if meets_targets(system, r) else 'no'} |"
+            f"{r.real} | {r.false_alarms:.1%} | {r.judged_real} / {r.judged_false} ({r.unjudged}) | "
+            f"{kinds} | {'yes' if meets_targets(system, r) else 'no'} |"
         )
     return "\n".join(lines)
 
@@ -380,6 +401,7 @@ def main() -> None:
                 "recall": {k: round(r.recall(k), 3) for k in r.planted},
                 "flagged": r.flagged,
                 "real_errors": r.real,
+                "judged_flags": {"real": r.judged_real, "false": r.judged_false, "unjudged": r.unjudged},
                 "false_alarms": round(r.false_alarms, 3),
                 "by_kind": dict(r.kinds),
             }
