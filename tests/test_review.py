@@ -388,6 +388,9 @@ def test_a_surname_after_a_first_name_is_a_name_whatever_it_looks_like():
         ("Beginn um 14:00 Uhr.", "Starts at 2 PM.", "Starts at 3 PM."),
         ("Beginn um 14.30 Uhr.", "Starts at 2:30 pm.", "Starts at 3:30 pm."),
         ("Beginn gegen 01.40 Uhr.", "Starts around 1.40 a.m.", "Starts around 1.50 a.m."),
+        ("Beginn gegen 01.40 Uhr.", "Starts around 01.40.", "Starts around 01.50."),
+        ("Geräusche wie seit den 90er Jahren.", "Noises as in the 1990s.", "Noises as in the 1980s."),
+        ("Geräusche wie seit den 90er Jahren.", "Noises as in the '90s.", "Noises as in the '80s."),
         (
             "Der Kraftstoff E 95 02 ist teuer.",
             "The fuel E95 02 is expensive.",

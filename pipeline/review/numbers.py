@@ -39,6 +39,9 @@ _HYPHENATED = re.compile(r"[^\W\d_]-$")
 # A German clock time (21.30 Uhr) is hour and minute, not a decimal.
 _CLOCK = re.compile(r"\d{1,2}[.:]\d{2}(?=\s*Uhr\b)")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+# A decade (90er Jahre, 20er) is the 1990s or 2090s as much as the '90s: a figure of two digits ending
+# in 0 right before -er.
+_DECADE = re.compile(r"[1-9]0")
 # (full-match pattern of one number, thousands separator, decimal point) per notation
 _NOTATION = {
     "en": (re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"), ",", "."),
@@ -217,6 +220,8 @@ def _figure(match: re.Match, text: str, lang: str) -> list[Figure]:
         ]
     other = "de" if lang == "en" else "en"
     values = {v for notation in (lang, other) if (v := _parse(token, notation)) is not None}
+    if lang == "de" and _DECADE.fullmatch(token) and text.startswith("er", match.end()):
+        values |= {Decimal(1900 + int(token)), Decimal(2000 + int(token))}
     if values and lang == "de" and _DAY_MONTH.fullmatch(token) and not _CLOCK.match(text, match.start()):
         values |= {Decimal(part) for part in token.split(".")}
     if not values or (lang == "de" and _CLOCK.match(text, match.start())):
@@ -251,7 +256,15 @@ def _parse(token: str, notation: str) -> Decimal | None:
 
 def number_flags(german: str, english: str) -> list[Flag]:
     """A flag for each German figure whose value the English lacks, and each English one the German
-    lacks; a German and an English figure left over together are reported as one changed figure."""
+    lacks; a German and an English figure left over together are reported as one changed figure. A
+    figure written the same on both sides (01.40 for 01.40 Uhr, a version 2.0.1) agrees, whatever it
+    stands for: it is taken out of both before they are read."""
+    german, english = _URL.sub(" ", german), _URL.sub(" ", english)
+    same = {m.group() for m in _NUMBER.finditer(german)} & {m.group() for m in _NUMBER.finditer(english)}
+    if same:
+        german, english = (
+            _NUMBER.sub(lambda m: " " if m.group() in same else m.group(), text) for text in (german, english)
+        )
     de, en = figures(german, "de"), figures(english, "en")
     de_values = set().union(*(f.values for f in de))
     en_values = set().union(*(f.values for f in en))
