@@ -42,6 +42,7 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I
 # A decade (90er Jahre, 20er) is the 1990s or 2090s as much as the '90s: a figure of two digits ending
 # in 0 right before -er.
 _DECADE = re.compile(r"[1-9]0")
+_POINTED = re.compile(r"\d[.,]\d")
 # (full-match pattern of one number, thousands separator, decimal point) per notation
 _NOTATION = {
     "en": (re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"), ",", "."),
@@ -257,10 +258,11 @@ def _parse(token: str, notation: str) -> Decimal | None:
 def number_flags(german: str, english: str) -> list[Flag]:
     """A flag for each German figure whose value the English lacks, and each English one the German
     lacks; a German and an English figure left over together are reported as one changed figure. A
-    figure written the same on both sides (01.40 for 01.40 Uhr, a version 2.0.1) agrees, whatever it
-    stands for: it is taken out of both before they are read."""
+    figure with a point or comma written the same on both sides (01.40 for 01.40 Uhr, a version 2.0.1)
+    agrees, whatever it stands for: it is taken out of both before they are read."""
     german, english = _URL.sub(" ", german), _URL.sub(" ", english)
-    same = {m.group() for m in _NUMBER.finditer(german)} & {m.group() for m in _NUMBER.finditer(english)}
+    same = {m.group() for m in _NUMBER.finditer(german) if _POINTED.search(m.group())}
+    same &= {m.group() for m in _NUMBER.finditer(english)}
     if same:
         german, english = (
             _NUMBER.sub(lambda m: " " if m.group() in same else m.group(), text) for text in (german, english)
