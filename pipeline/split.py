@@ -65,6 +65,14 @@ _SIGN_OFF = re.compile(
     r"\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})"
 )
 
+# A closing that opens a line of its own ("… see our page Thanks for looking", "-- Regards"): after a
+# lower-case word or a dash, capitalised as it is, it cannot continue the sentence ("Thanks to" can).
+_CLOSING = re.compile(
+    r"(?:(?:Thanks|Regards?)(?! to\b)|Thank you|(?:Best|Kind|Warm) [Rr]egards|Cheers|Sincerely)\b"
+)
+_DASH = re.compile(r"-{1,3}|[–—]")
+_JOINERS = frozenset(("and", "with"))  # inside a closing: "Thanks and Regards", "with Kind Regards"
+
 # Capitalised words that typically open a sentence but are not nouns.
 _STARTERS = {
     "de": frozenset(
@@ -150,14 +158,17 @@ def _ends_sentence(tokens: list[str], i: int, lang: str) -> bool:
 
 
 def _ends_unpunctuated_line(tokens: list[str], i: int, lang: str) -> bool:
-    """A line without final punctuation whose end the reader's joined lines hide, where the words show it:
-    a web or e-mail address that ends a header or signature line ("E-Mail: jo@x.com Dear Mr. Lay:", "at
+    """A line without final punctuation whose end the reader's joined lines hide, where the words show it.
+    A web or e-mail address that ends a header or signature line ("E-Mail: jo@x.com Dear Mr. Lay:", "at
     www.x.org PS - we…") is followed by a new line's capitalised word (in German, where nouns are
-    capitalised, a sentence opener) or by another address (a list of links). On UD English EWT
-    (calibration half) every such address ended its line (5 of 5); re-check with
+    capitalised, a sentence opener) or by another address (a list of links). In English, a closing
+    (``_CLOSING``) after a lower-case word or a dash starts a line. On UD English EWT (calibration half)
+    each such address (5 of 5) and closing (2 of 2) started a line; re-check with
     ``bench/linguistic.py --only sentences``."""
-    core = tokens[i].rstrip(">")
-    if not _ADDRESS.search(core):
+    word = tokens[i]
+    if lang == "en" and (_DASH.fullmatch(word) or word.isalpha() and word.islower() and word not in _JOINERS):
+        return _CLOSING.match(" ".join(tokens[i + 1 : i + 3])) is not None
+    if not _ADDRESS.search(word.rstrip(">")):
         return False
     after = _next_word(tokens, i + 1)
     if _ADDRESS.search(after.rstrip(_CLOSERS + ">")):
