@@ -1,7 +1,8 @@
 """Sentence and word segmentation for German and English.
 
 The sentence splitter only ever breaks at whitespace, after a token ending in ``.``, ``!``, ``?`` or an
-ellipsis (closing quotes and brackets may follow). Whether that is a sentence end depends on the token
+ellipsis (closing quotes and brackets may follow), or where a line without final punctuation visibly ended
+(an address before a capitalised word). Whether that is a sentence end depends on the token
 and on the next word: a lowercase next word never starts a sentence; after most abbreviations, initials
 and German ordinals the next word must also be a typical sentence opener (``Der``, ``Sie``, ``Dann``,
 ``The``…), because German nouns — ``am 1. Februar``, ``3 Mio. Euro`` — are capitalised too.
@@ -28,6 +29,8 @@ _DOTTED = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]")  # "J.R.R", "z.B" (without the 
 _INTEGER = re.compile(r"\d{1,4}")
 # A smiley or similar after a sentence belongs to it: ":)", ";-)", ":D", "^^", "xD".
 _EMOTICON = re.compile(r"[:;=8xX][-'^o]?[()\[\]DPpOo3|/\\*]+|\^\^|<3")
+# A web or e-mail address at the end of a token ("www.x.org", "<jo@x.com>" with its bracket stripped).
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+$|[^\s@]@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}$", re.IGNORECASE)
 
 # Abbreviation kinds: never followed by a sentence end; followed by one only when the next word is a
 # sentence opener; usually ending a sentence (any capitalised word may follow).
@@ -61,6 +64,14 @@ _SIGN_OFF = re.compile(
     r"good luck|sincerely|yours(?: truly| sincerely)?|love|take care|all the best|thanks and regards),)"
     r"\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})"
 )
+
+# A closing that opens a line of its own ("… see our page Thanks for looking", "-- Regards"): after a
+# lower-case word or a dash, capitalised as it is, it cannot continue the sentence ("Thanks to" can).
+_CLOSING = re.compile(
+    r"(?:(?:Thanks|Regards?)(?! to\b)|Thank you|(?:Best|Kind|Warm) [Rr]egards|Cheers|Sincerely)\b"
+)
+_DASH = re.compile(r"-{1,3}|[–—]")
+_JOINERS = frozenset(("and", "with"))  # inside a closing: "Thanks and Regards", "with Kind Regards"
 
 # Capitalised words that typically open a sentence but are not nouns.
 _STARTERS = {
@@ -105,9 +116,7 @@ def split_sentences(text: str, lang: str) -> list[str]:
     tokens = [text[start:end] for start, end in spans]
     sentences, first = [], 0
     for i in range(len(tokens) - 1):
-        if (tokens[i][-1] in _END_CHARS or _EMOTICON.fullmatch(tokens[i])) and _ends_sentence(
-            tokens, i, lang
-        ):
+        if _is_boundary(tokens, i, lang):
             sentences.append(text[spans[first][0] : spans[i][1]])
             first = i + 1
     if spans:
@@ -115,6 +124,12 @@ def split_sentences(text: str, lang: str) -> list[str]:
     if lang == "en" and sentences and (sign_off := _SIGN_OFF.fullmatch(sentences[-1])):
         sentences[-1:] = [sign_off[1], sign_off[2]]
     return sentences
+
+
+def _is_boundary(tokens: list[str], i: int, lang: str) -> bool:
+    if tokens[i][-1] in _END_CHARS or _EMOTICON.fullmatch(tokens[i]):
+        return _ends_sentence(tokens, i, lang)
+    return _ends_unpunctuated_line(tokens, i, lang)
 
 
 def _ends_sentence(tokens: list[str], i: int, lang: str) -> bool:
@@ -140,6 +155,25 @@ def _ends_sentence(tokens: list[str], i: int, lang: str) -> bool:
     if word and word[-1] in _CLOSERS:
         return True  # the period follows a quote or bracket: "(S. 12)." / „…“.
     return _ends_after_period(tokens, end, word.lstrip(_OPENERS), after, lang)
+
+
+def _ends_unpunctuated_line(tokens: list[str], i: int, lang: str) -> bool:
+    """A line without final punctuation whose end the reader's joined lines hide, where the words show it.
+    A web or e-mail address that ends a header or signature line ("E-Mail: jo@x.com Dear Mr. Lay:", "at
+    www.x.org PS - we…") is followed by a new line's capitalised word (in German, where nouns are
+    capitalised, a sentence opener) or by another address (a list of links). In English, a closing
+    (``_CLOSING``) after a lower-case word or a dash starts a line. On UD English EWT (calibration half)
+    each such address (5 of 5) and closing (2 of 2) started a line; re-check with
+    ``bench/linguistic.py --only sentences``."""
+    word = tokens[i]
+    if lang == "en" and (_DASH.fullmatch(word) or word.isalpha() and word.islower() and word not in _JOINERS):
+        return _CLOSING.match(" ".join(tokens[i + 1 : i + 3])) is not None
+    if not _ADDRESS.search(word.rstrip(">")):
+        return False
+    after = _next_word(tokens, i + 1)
+    if _ADDRESS.search(after.rstrip(_CLOSERS + ">")):
+        return True
+    return after[:1].isupper() if lang == "en" else _is_starter(after, lang)
 
 
 def _ends_before_lowercase(token: str, core: str) -> bool:

@@ -158,6 +158,22 @@ def test_split_words_drops_punctuation():
             ["Please call me.", "Thanks and regards,", "Anne K. Miller"],
         ),
         ("Regards, the team", ["Regards, the team"]),
+        # a header or signature line that ends in an address, run into the next line
+        (
+            "E-Mail: jo.lee@example.com Dear Mr. Lay: Thank you.",
+            ["E-Mail: jo.lee@example.com", "Dear Mr. Lay: Thank you."],
+        ),
+        ("Email: Jo <j...@x.net> Groups: alt.cats", ["Email: Jo <j...@x.net>", "Groups: alt.cats"]),
+        ("Visit www.cats.org.uk PS - we have more", ["Visit www.cats.org.uk", "PS - we have more"]),
+        ("http://a.org/x http://b.org/y", ["http://a.org/x", "http://b.org/y"]),
+        # … but an address inside a sentence stays there
+        ("Write to jo@example.com and we reply.", ["Write to jo@example.com and we reply."]),
+        # a closing on its own line after a line without final punctuation
+        ("see our Homes Wanted page Thanks for looking", ["see our Homes Wanted page", "Thanks for looking"]),
+        ("Have a nice day -- Kind regards", ["Have a nice day --", "Kind regards"]),
+        # … but not inside a closing or a sentence
+        ("Thanks and Regards", ["Thanks and Regards"]),
+        ("It worked out Thanks to you all", ["It worked out Thanks to you all"]),
     ],
 )
 def test_english_web_and_email_text(text, sentences):
@@ -170,6 +186,15 @@ def test_german_keeps_lowercase_words_in_the_sentence():
         "Es kamen ca. zehn Leute. sie blieben."
     ]
     assert split_sentences("Beste Grüße, Anna", "de") == ["Beste Grüße, Anna"]
+    assert split_sentences("Er schrieb nur Thanks zurück", "de") == ["Er schrieb nur Thanks zurück"]
+    # German nouns are capitalised: after an address only a sentence opener starts a new line's sentence.
+    assert split_sentences("Mehr unter www.example.de Informationen gibt es dort.", "de") == [
+        "Mehr unter www.example.de Informationen gibt es dort."
+    ]
+    assert split_sentences("Kontakt: info@example.de Wir antworten bald.", "de") == [
+        "Kontakt: info@example.de",
+        "Wir antworten bald.",
+    ]
 
 
 # --- the real gold in ../shared/real/sentences, check half (bench/real_split.toml) ------------------------
