@@ -1,8 +1,9 @@
 """The output side under faults, as a scheduled job meets them: a full disk, a file where the output
 directory should be, a read-only directory, a broken cache or packages directory; and file modes.
 
-Faults are injected without privileges, so the tests behave the same as root (CI) and as an ordinary
-user: a full disk is RLIMIT_FSIZE in the child process (a write past the limit fails with EFBIG).
+Faults are injected without privileges: a full disk is RLIMIT_FSIZE in the child process (a write past
+the limit fails with EFBIG). The read-only directories are marked `permissions`: root ignores the bits,
+so as root `make test` runs them as an unprivileged user (tests/conftest.py).
 """
 
 import json
@@ -24,8 +25,6 @@ from pipeline.manifest import MANIFEST_NAME
 # one of its formats could have been written. Re-check with `ls -l` of a run on the `corpus` fixture
 # when the templates or the demo corpus change.
 FILE_SIZE_LIMIT = 32 * 1024
-AS_ROOT = os.geteuid() == 0
-ROOT_REASON = "root writes into read-only directories (permission bits do not apply to it)"
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +115,7 @@ def test_out_naming_a_file_is_one_line_and_exit_5(tmp_path, corpus, packages, co
     assert tree(out) == complete_run
 
 
-@pytest.mark.skipif(AS_ROOT, reason=ROOT_REASON)
+@pytest.mark.permissions
 def test_read_only_output_directory_is_one_line_and_exit_5(tmp_path, corpus, packages, complete_run):
     out = tmp_path / "out"
     earlier = pipeline_cli("run", corpus / "forschung.md", "--out", out, "--no-cache", packages=packages)
@@ -183,7 +182,7 @@ def test_full_cache_disk_warns_once_and_the_run_goes_on(tmp_path, packages):
     assert assert_consistent(out) == {"forschung", "stadtrat", "wetter"}
 
 
-@pytest.mark.skipif(AS_ROOT, reason=ROOT_REASON)
+@pytest.mark.permissions
 def test_read_only_cache_directory_warns_once_and_the_run_goes_on(tmp_path, packages):
     cache = tmp_path / "cache"
     (cache / "pipeline").mkdir(parents=True)
@@ -216,7 +215,7 @@ def test_packages_directory_that_is_a_file_stops_before_any_work_with_exit_3(tmp
     assert not out.exists()
 
 
-@pytest.mark.skipif(AS_ROOT, reason=ROOT_REASON)
+@pytest.mark.permissions
 def test_installing_into_a_read_only_packages_directory_is_one_line(tmp_path):
     packages_dir = tmp_path / "packages"
     packages_dir.mkdir()
