@@ -18,12 +18,14 @@ import os
 import re
 import signal
 import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pipeline.briefing import write_briefing
 from pipeline.budget import UNLIMITED, Budget, StopFlag
 from pipeline.config import EXECUTION_KEYS, Config, ConfigError
 from pipeline.detect import LanguageDetector, detect_document
@@ -33,19 +35,13 @@ from pipeline.fileio import (
     file_mode,
     make_directory,
     output_errors,
-    write_all_atomic,
     write_atomic,
 )
 from pipeline.glossary import RULES_VERSION as GLOSSARY_RULES
+from pipeline.jsonstream import NotJSON
 from pipeline.manifest import Entry, Manifest
 from pipeline.reader import SUPPORTED_SUFFIXES, InputError, read_document
-from pipeline.render import (
-    IndexEntry,
-    render_html,
-    render_index,
-    render_json,
-    render_markdown,
-)
+from pipeline.render import IndexEntry, render_index
 from pipeline.review import REVIEW_VERSION
 from pipeline.split import split_document
 
@@ -58,7 +54,6 @@ GROUP_SENTENCES = 2_000
 # do not wait for a long one's reading either (a few seconds per MB). About GROUP_SENTENCES sentences of
 # the bench corpus (~70 bytes each); only the order depends on it.
 LONG_FILE_BYTES = 150_000
-RENDERERS = {"md": render_markdown, "html": render_html, "json": render_json}
 LOCK_NAME = ".pipeline.lock"
 
 
@@ -254,7 +249,9 @@ def run(
         with output_errors(out_dir):
             for leftover in out_dir.glob(".*.tmp"):  # from a run that was killed mid-write
                 leftover.unlink(missing_ok=True)
-        record = _Record(out_dir, config, translator, Manifest(out_dir), RunReport(out_dir), on_document)
+        record = _Record(
+            out_dir, config, translator, Manifest(out_dir), RunReport(out_dir), on_document, stop
+        )
         todo = []
         for source in sources:
             sha256 = _file_sha256(source.path)
@@ -308,6 +305,7 @@ class _Record:
     manifest: Manifest
     report: RunReport
     on_document: Callable[[DocumentResult], None] | None
+    stop: StopFlag  # a stop while a briefing is written leaves its old files whole
 
     def __post_init__(self):
         self.glossary = getattr(self.translator, "glossary", None)
@@ -329,9 +327,10 @@ class _Record:
         )
 
     def outcome(self, outcome) -> None:
-        """Write a finished briefing (an OutputError stops the run: the next one would fail the same
-        way) and its manifest entry, or record a failure."""
-        from pipeline.execute import Failure
+        """Write a finished document's briefing (streamed, all formats replaced together; an OutputError
+        stops the run: the next one would fail the same way) and its manifest entry, or record a
+        failure."""
+        from pipeline.execute import Failure, failure
 
         source = outcome.source
         if isinstance(outcome, Failure):
@@ -342,13 +341,26 @@ class _Record:
                 DocumentResult(source.path, source.name, "failed", outcome.message, outcome.seconds)
             )
             return
-        write_all_atomic({self.out_dir / name: text for name, text in outcome.files.items()})
+        started = time.perf_counter()
+        try:
+            formats = self.config.output.formats
+            files = write_briefing(outcome.doc, self.out_dir, source.name, formats, Budget(self.stop))
+        except OutputError:
+            raise
+        except NotJSON as exc:
+            message = f"{source.path}: cannot write its briefing: {exc}"
+            self.outcome(Failure(source, outcome.sha256, message, outcome.seconds))
+            return
+        except Exception as exc:  # noqa: BLE001 — one document's failure is recorded, the batch goes on
+            self.outcome(failure(source, outcome.sha256, exc, outcome.seconds))
+            return
+        outcome.seconds += time.perf_counter() - started
         self.manifest.entries[source.name] = Entry(
             str(source.path),
             outcome.sha256,
             *self.fingerprint,
             "ok",
-            tuple(outcome.files),
+            tuple(files),
             title=outcome.title,
             lang=outcome.lang,
             paragraphs=outcome.paragraphs,
@@ -375,18 +387,6 @@ def _forget_deleted(manifest: Manifest, sources: Sequence[Source], out_dir: Path
                 for output in manifest.entries.pop(name).outputs:
                     (out_dir / output).unlink(missing_ok=True)
     return deleted
-
-
-def render_briefing(doc: Document, name: str, formats: Sequence[str]) -> dict[str, str]:
-    """Every format of one briefing: file name → text."""
-    return {f"{name}.{fmt}": RENDERERS[fmt](doc) for fmt in formats}
-
-
-def write_briefing(doc: Document, out_dir: Path, name: str, formats: Sequence[str]) -> list[str]:
-    """All formats of one briefing, renamed into place together: never only some of them."""
-    files = render_briefing(doc, name, formats)
-    write_all_atomic({out_dir / output: text for output, text in files.items()})
-    return list(files)
 
 
 def write_index(out_dir: Path, manifest: Manifest, current: set[str], formats: Sequence[str]) -> None:
