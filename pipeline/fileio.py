@@ -44,6 +44,8 @@ class OutputError(Exception):
     def __init__(self, directory: Path, exc: OSError, file: Path | None = None):
         if file is None:
             super().__init__(f"cannot write to {directory}: {problem(exc)}")
+        elif exc.errno == errno.EPERM:
+            super().__init__(f"cannot replace {file}: operation not permitted (immutable? see lsattr)")
         else:
             super().__init__(f"cannot replace {file}: {problem(exc)}")
 
@@ -154,6 +156,8 @@ def _rename_all(staged: dict[Path, str]) -> None:
     renamed: list[Path] = []
     try:
         for path in staged:
+            if path.is_dir() and not path.is_symlink():  # os.link would say only "not permitted"
+                raise OutputError(path.parent, IsADirectoryError(errno.EISDIR, "is a directory"), path)
             if path.exists() or path.is_symlink():
                 kept[path] = _new_temporary(path, ".old.tmp")  # .tmp: a killed run's are removed
                 Path(kept[path]).unlink()  # os.link makes it anew

@@ -238,3 +238,47 @@ def test_a_failed_write_replaces_none_of_the_files_and_leaves_no_temporary_file(
         write_all_atomic({out / "doc.md": "new", out / "blocker" / "doc.html": "new"})
     assert (out / "doc.md").read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in out.iterdir()) == ["blocker", "doc.md"]
+
+
+def test_a_briefing_file_that_cannot_be_replaced_leaves_the_old_briefing_whole_and_is_named(
+    tmp_path, corpus, packages
+):
+    """Issue 20, case 10: a directory where one format's file is (as an immutable file would be): the
+    run stops with one line naming that file, and none of the briefing's new files is put in."""
+    out = tmp_path / "out"
+    earlier = pipeline_cli("run", corpus / "forschung.md", "--out", out, "--no-cache", packages=packages)
+    assert earlier.returncode == 0, earlier.stderr
+    (out / "forschung.html").unlink()
+    (out / "forschung.html").mkdir()
+    old = {name: (out / name).read_bytes() for name in ("forschung.md", "forschung.json")}
+    result = pipeline_cli("run", corpus, "--out", out, "--no-cache", "--force", packages=packages)
+    assert result.returncode == 5
+    assert result.stderr.splitlines() == [
+        f"error: cannot replace {out / 'forschung.html'}: a directory is in its place"
+    ]
+    assert {name: (out / name).read_bytes() for name in old} == old
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_replacing_puts_in_all_files_or_none(tmp_path):
+    from pipeline.fileio import replacing
+
+    (tmp_path / "doc.md").write_text("old md", encoding="utf-8")
+    (tmp_path / "doc.json").mkdir()
+    with pytest.raises(
+        OutputError, match=f"^cannot replace {tmp_path / 'doc.json'}: a directory is in its place$"
+    ):
+        with replacing([tmp_path / "doc.md", tmp_path / "doc.html", tmp_path / "doc.json"]) as stage:
+            for name in ("doc.md", "doc.html", "doc.json"):
+                stage(tmp_path / name, lambda f: f.write("new"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.json", "doc.md"]
+    assert (tmp_path / "doc.md").read_text(encoding="utf-8") == "old md"
+
+    (tmp_path / "doc.json").rmdir()
+    with replacing([tmp_path / "doc.md", tmp_path / "doc.json"]) as stage:
+        stage(tmp_path / "doc.md", lambda f: f.write("new md"))
+        stage(tmp_path / "doc.json", lambda f: f.write("{}"))
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == {
+        "doc.md": "new md",
+        "doc.json": "{}",
+    }
