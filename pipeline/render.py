@@ -241,7 +241,10 @@ class _Pairs:
 
 def _context(doc: Document) -> dict[str, Any]:
     b = briefing_parts(doc)
-    flagged = {t.id: _target_sentence(t)["flags"] for t in doc.target_sentences() if t.flags}
+    # not doc.target_sentences(): a list of every sentence, when only the flagged ones are kept
+    flagged = {
+        t.id: _target_sentence(t)["flags"] for p in doc.paragraphs for t in p.translation or [] if t.flags
+    }
     return {
         "b": b,
         "title": document_title(doc),
