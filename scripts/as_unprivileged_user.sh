@@ -15,6 +15,10 @@ if [ "$(id -u)" != 0 ]; then
 	echo "$0: only root can switch to $user; as $(id -un), run the command itself" >&2
 	exit 2
 fi
+if [ ! -x "$1" ]; then
+	echo "$0: $1: no such program (a path from the repository root, e.g. .venv/bin/python)" >&2
+	exit 2
+fi
 opened=()
 home=
 cleanup() {
@@ -23,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 as_user=(setpriv --reuid="$(id -u "$user")" --regid="$(id -g "$user")" --clear-groups)
-for path in "$PWD" "$(dirname "$1")" "$(dirname "$(readlink -f "$1")")"; do
+for path in "$PWD" "$(dirname "$(realpath -s "$1")")" "$(dirname "$(readlink -f "$1")")"; do
 	folder=/
 	for part in ${path//\// }; do
 		folder=${folder%/}/$part
