@@ -1,9 +1,14 @@
-"""`make bench` (part 2): long documents. Summary time and memory at 300 / 3,000 / 30,000 sentences, one
-~10 MB document of distinct sentences through `pipeline run` next to small ones, and SIGTERM-to-exit.
+"""`make bench` (part 2): long documents. Summary time and memory at 300 / 3,000 / 30,000 sentences, the
+memory of writing a briefing of a 1 MB and a 10 MB document, one ~10 MB document of distinct sentences
+through `pipeline run` next to small ones, and SIGTERM-to-exit.
 
     .venv/bin/python bench/long_docs.py                      # everything (~25 min on 2 cores)
     .venv/bin/python bench/long_docs.py --parts summarize    # the summary scaling only (~2–5 min)
+    .venv/bin/python bench/long_docs.py --parts render       # briefing memory at 1 and 10 MB (~2 min)
     .venv/bin/python bench/long_docs.py --parts sigterm --sigterm-after 120
+
+The render part stands the English in by each German sentence's words reversed (same length, no model),
+so it measures writing the briefing, not the translation.
 
 Writes bench/long_docs.json. Sentences come from ../shared/bench/de-sentences.txt, made distinct
 (bench/corpus.py `distinct_sentences`); the run uses the benchmark package (argos-sized, slow to
@@ -33,13 +38,15 @@ SIZES = (300, 3_000, 30_000)
 ALGORITHMS = ("lexrank", "lsa", "textrank", "luhn", "lead")
 MAX_BYTES = 10_000_000  # input.max_bytes: the document is made just under it
 SMALL_DOCUMENTS = 20
-PARTS = ("summarize", "run", "sigterm")
+PARTS = ("summarize", "render", "run", "sigterm")
+RENDER_SIZES = (1_000_000, MAX_BYTES)  # bytes of German text whose briefing the render part writes
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated, of {','.join(PARTS)}")
     parser.add_argument("--child", nargs=2, metavar=("SENTENCES", "ALGORITHM"), help=argparse.SUPPRESS)
+    parser.add_argument("--render-child", type=int, metavar="BYTES", help=argparse.SUPPRESS)
     parser.add_argument(
         "--sigterm-after",
         type=float,
@@ -51,12 +58,17 @@ def main() -> None:
     if args.child:
         print(json.dumps(summarize_child(int(args.child[0]), args.child[1])))
         return
+    if args.render_child:
+        print(json.dumps(render_child(args.render_child)))
+        return
     results: dict = {"machine": run_bench.machine() | {"loadavg_before": os.getloadavg()}, "complete": False}
     with run_bench.bench_session() as tmp:
         try:
             parts = args.parts.split(",")
             if "summarize" in parts:
                 results["summarize"] = measure_summaries()
+            if "render" in parts:
+                results["render"] = measure_render()
             if "run" in parts:
                 results["run"] = measure_long_run(tmp)
             if "sigterm" in parts:
@@ -104,11 +116,76 @@ def summarize_child(sentences: int, algorithm: str) -> dict:
     }
 
 
-def _rss_mb() -> float:
+def _rss_mb(field: str = "VmRSS") -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def sized_document(size: int) -> Path:
+    """A German Markdown document of distinct sentences, just under `size` bytes (cached)."""
+    path = run_bench.CACHE / f"long-{size}-bytes.md"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sentences = corpora.distinct_sentences(max(1_000, size // 60))
+        while len("\n\n".join(sentences).encode()) > size - 10_000:
+            sentences = sentences[: int(len(sentences) * 0.98)]
+        corpora.long_document(path, sentences)
+    return path
+
+
+def render_child(size: int) -> dict:
+    """In a fresh process: a document of `size` bytes prepared, its English stood in (each sentence's
+    words reversed), reviewed and summarized (lead), then its briefing written in every format. The
+    peak RSS of the writing alone is VmHWM after /proc/self/clear_refs reset it."""
+    import gc
+    import tempfile
+
+    from pipeline.config import load_config
+    from pipeline.detect import LanguageDetector
+    from pipeline.document import ModelInfo, TargetSentence
+    from pipeline.review import review_document
+    from pipeline.run import prepare, write_briefing
+    from pipeline.summarize import Length, summarize_document
+
+    config = load_config()
+    doc = prepare(sized_document(size), LanguageDetector(config.language.candidates), config)
+    for p in doc.paragraphs:
+        p.translation = [
+            TargetSentence(f"{s.id}.en", s.id, " ".join(s.text.split()[::-1])) for s in p.sentences
+        ]
+    doc.model = ModelInfo("stand-in", "0", "de", "en", "", settings={"beam_size": 4})
+    review_document(doc, min_confidence=config.review.min_confidence)
+    summarize_document(doc, "lead", Length.parse(config.summary.length))
+    gc.collect()
+    before = _rss_mb()
+    Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM, the peak RSS, to the current RSS
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        write_briefing(doc, Path(out), "long", ("md", "html", "json"))
+        seconds = time.perf_counter() - start
+        written = {p.suffix: p.stat().st_size for p in Path(out).iterdir()}
+    return {
+        "bytes": sized_document(size).stat().st_size,
+        "sentences": len(doc.sentences()),
+        "rss_before_mb": before,
+        "peak_rss_mb": _rss_mb("VmHWM"),
+        "seconds": seconds,
+        "written_bytes": written,
+    }
+
+
+def measure_render() -> dict:
+    figures = {}
+    for size in RENDER_SIZES:
+        run_bench.log(f"render: a briefing of {size:,} bytes of German")
+        child = [sys.executable, __file__, "--render-child", str(size)]
+        out = subprocess.run(child, check=True, capture_output=True, text=True).stdout
+        figures[str(size)] = json.loads(out)
+    small, large = (figures[str(size)]["peak_rss_mb"] for size in RENDER_SIZES)
+    figures["peak_ratio"] = large / small
+    return figures
 
 
 def measure_summaries() -> dict:
@@ -214,6 +291,15 @@ def show(r: dict) -> None:
         rss = f[str(SIZES[-1])]["extra_peak_rss_mb"]
         ratio, exponent = f["per_sentence_ratio"], f["growth_exponent"]
         print(f"{algorithm:<10}{times}  {ratio:>13.2f}  {exponent:>8.2f}  {rss:>5.0f} MB")
+    if "render" in r:
+        print("\nwriting one briefing (md, html, json), English stood in; peak RSS while writing:")
+        for size in RENDER_SIZES:
+            f = r["render"][str(size)]
+            print(
+                f"  {f['bytes']:>12,} bytes, {f['sentences']:>7,} sentences: {f['peak_rss_mb']:>6.0f} MB "
+                f"({f['rss_before_mb']:.0f} MB before), {f['seconds']:.1f} s"
+            )
+        print(f"  peak at {RENDER_SIZES[-1]:,} / at {RENDER_SIZES[0]:,}: {r['render']['peak_ratio']:.2f}")
     for key in ("run", "sigterm"):
         if key not in r:
             continue

@@ -1,7 +1,8 @@
 """Executing a run: documents in, per-document outcomes out, streamed as each one is done.
 
 `pipeline.run` plans (sources, manifest, what changed) and records (atomic writes, manifest, index);
-an executor turns the documents to do into `Briefing`s (rendered, not yet written) and `Failure`s.
+an executor turns the documents to do into `Briefing`s (finished documents, not yet written: the
+record side streams each one to its files, pipeline.briefing) and `Failure`s.
 `LocalExecutor` works in this process; `pipeline.ray_executor.RayExecutor` on a Ray cluster. Both use
 the per-document steps here, so they give the same briefings and the same failure messages.
 """
@@ -27,7 +28,6 @@ from pipeline.run import (
     LONG_FILE_BYTES,
     Source,
     prepare,
-    render_briefing,
 )
 from pipeline.summarize import Length, summarize_document
 
@@ -39,11 +39,12 @@ Todo = Sequence[tuple[Source, str | None]]  # each input to do, with its content
 
 @dataclass
 class Briefing:
-    """One document done: its briefing files rendered (name → text) and what the manifest records."""
+    """One document done: the document, whose briefing is still to be written, and what the manifest
+    records."""
 
     source: Source
     sha256: str
-    files: dict[str, str | bytes]
+    doc: Document
     title: str
     lang: str | None
     paragraphs: int
@@ -154,7 +155,7 @@ def translate_works(
 
 
 def finish_work(work: Work, config: Config, stop: StopFlag, glossary: Glossary | None = None) -> Outcome:
-    """Review (with the run's glossary, if any), summarize and render one translated document."""
+    """Review (with the run's glossary, if any) and summarize one translated document."""
     started = time.perf_counter()
     try:
         budget = document_budget(stop, config, work.seconds)
@@ -163,13 +164,12 @@ def finish_work(work: Work, config: Config, stop: StopFlag, glossary: Glossary |
         summary = config.summary
         length = Length.parse(summary.length)
         summarize_document(work.doc, summary.algorithm, length, summary.mode, budget)
-        files = render_briefing(work.doc, work.source.name, config.output.formats)
     except Exception as exc:  # noqa: BLE001
         return failure(work.source, work.sha256, exc, work.seconds + time.perf_counter() - started)
     return Briefing(
         work.source,
         work.sha256 or work.doc.sha256,
-        files,
+        work.doc,
         title=document_title(work.doc),
         lang=work.doc.lang,
         paragraphs=len(work.doc.paragraphs),

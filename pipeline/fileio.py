@@ -5,8 +5,14 @@ it and renamed into place. A file is created with the mode an ordinary `open()` 
 less the process umask: 0644 under umask 022, 0640 under 027), not the 0600 of `tempfile.mkstemp`, so
 a web server or a colleague in the group can read the briefings.
 
+Files that belong together (the formats of one briefing) are replaced together or not at all
+(`replacing`): each is written to a temporary file beside it, streamed by its writer, then every old
+file that exists is kept aside (a hard link) and the new ones are renamed in; if one cannot be, the
+renamed ones are put back, so the old set stays whole and no new or temporary file is left.
+
 Every OSError on the output side (a full disk, a quota, a read-only filesystem, a missing permission, a
-file where a directory should be) becomes one `OutputError` whose message names the directory and the
+file where a directory should be) becomes one `OutputError` whose message names the directory, or the
+file when only that one cannot be replaced (a directory in its place, an immutable file), and the
 problem: the caller stops, since the next file would fail the same way.
 """
 
@@ -15,9 +21,10 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 _PROBLEMS = {
     errno.ENOSPC: "no space left on the device (the disk is full)",
@@ -27,14 +34,20 @@ _PROBLEMS = {
     errno.EACCES: "permission denied",
     errno.EPERM: "operation not permitted",
     errno.ENOTDIR: "not a directory",
+    errno.EISDIR: "a directory is in its place",
 }
 
 
 class OutputError(Exception):
-    """The output directory cannot be written; the message names it and says why."""
+    """The output directory (or one file in it) cannot be written; the message names it and says why."""
 
-    def __init__(self, directory: Path, exc: OSError):
-        super().__init__(f"cannot write to {directory}: {problem(exc)}")
+    def __init__(self, directory: Path, exc: OSError, file: Path | None = None):
+        if file is None:
+            super().__init__(f"cannot write to {directory}: {problem(exc)}")
+        elif exc.errno == errno.EPERM:
+            super().__init__(f"cannot replace {file}: operation not permitted (immutable? see lsattr)")
+        else:
+            super().__init__(f"cannot replace {file}: {problem(exc)}")
 
 
 def problem(exc: OSError) -> str:
@@ -54,12 +67,12 @@ def _file_in_the_way(path: Path) -> Path:
 
 
 @contextmanager
-def output_errors(directory: Path) -> Iterator[None]:
-    """Turn any OSError inside into an OutputError about `directory`."""
+def output_errors(directory: Path, file: Path | None = None) -> Iterator[None]:
+    """Turn any OSError inside into an OutputError about `directory` (or `file` in it)."""
     try:
         yield
     except OSError as exc:
-        raise OutputError(directory, exc) from exc
+        raise OutputError(directory, exc, file) from exc
 
 
 def make_directory(directory: Path) -> None:
@@ -93,39 +106,83 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 
 
 def write_all_atomic(files: Mapping[Path, str | bytes]) -> None:
-    """Write every file to a temporary file first, then rename them all into place.
+    """Write every file (path → text, or bytes such as a .docx) and replace them all together
+    (`replacing`)."""
+    with replacing(list(files)) as stage:
+        for path, content in files.items():
+            stage(path, lambda f, content=content: f.write(content), binary=isinstance(content, bytes))
 
-    If any write fails (a full disk), none of the files is replaced and no temporary file is left, so a
-    briefing never has only some of its formats. Raises OutputError naming the directory.
+
+Writer = Callable[[TextIO], None]  # or BinaryIO, for a file staged with binary=True
+
+
+@contextmanager
+def replacing(paths: list[Path]) -> Iterator[Callable[[Path, Writer], None]]:
+    """Replace the files at `paths` together, or none of them.
+
+    Yields `stage(path, writer, binary=False)`: `writer(file)` streams the new text (bytes when
+    binary) of `path` into a temporary file beside it. When the block ends, every path must have been
+    staged; then all are renamed in together. If anything fails or raises (a full disk, a stop), no new
+    or temporary file stays and the old files are untouched. Raises OutputError naming the directory, or
+    the file that cannot be replaced.
     """
     mode = file_mode()
-    pending: list[tuple[str, Path]] = []  # temporary files not yet renamed into place
+    staged: dict[Path, str] = {}  # path → its temporary file
+
+    def stage(path: Path, writer: Writer, binary: bool = False) -> None:
+        with output_errors(path.parent):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            staged[path] = _new_temporary(path)
+            text_mode = {"mode": "w", "encoding": "utf-8", "newline": "\n"}
+            with open(staged[path], **({"mode": "wb"} if binary else text_mode)) as f:
+                os.fchmod(f.fileno(), mode)
+                writer(f)
+                f.flush()
+                os.fsync(f.fileno())
+
     try:
-        for path, text in files.items():
-            with output_errors(path.parent):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                pending.append((_write_temporary(path, text, mode), path))
-        while pending:
-            tmp, path = pending[0]
-            with output_errors(path.parent):
-                os.replace(tmp, path)
-            pending.pop(0)
+        yield stage
+        missing = [p for p in paths if p not in staged]
+        if missing:
+            raise ValueError(f"nothing was written for {', '.join(map(str, missing))}")
+        _rename_all(staged)
     finally:
-        for tmp, _ in pending:
+        for tmp in staged.values():
             Path(tmp).unlink(missing_ok=True)
 
 
-def _write_temporary(path: Path, text: str | bytes, mode: int) -> str:
-    """``text`` as UTF-8 with Unix line ends; bytes (a .docx) as they are."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    binary = isinstance(text, bytes)
+def _rename_all(staged: dict[Path, str]) -> None:
+    """Rename each temporary file over its path; the old files are linked aside first, so that a rename
+    that fails (or a link that cannot be made: a directory or an immutable file in the way) leaves every
+    path as it was."""
+    kept: dict[Path, str] = {}  # path → a link to its old file
+    renamed: list[Path] = []
     try:
-        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            os.fchmod(f.fileno(), mode)
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
+        for path in staged:
+            if path.is_dir() and not path.is_symlink():  # os.link would say only "not permitted"
+                raise OutputError(path.parent, IsADirectoryError(errno.EISDIR, "is a directory"), path)
+            if path.exists() or path.is_symlink():
+                kept[path] = _new_temporary(path, ".old.tmp")  # .tmp: a killed run's are removed
+                Path(kept[path]).unlink()  # os.link makes it anew
+                with output_errors(path.parent, path):
+                    os.link(path, kept[path], follow_symlinks=False)
+        for path, tmp in staged.items():
+            with output_errors(path.parent, path):
+                os.replace(tmp, path)
+            renamed.append(path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for path in renamed:  # put the old file back, or remove the new one where there was none
+            if path in kept:
+                os.replace(kept.pop(path), path)
+            else:
+                path.unlink(missing_ok=True)
         raise
+    finally:
+        for old in kept.values():
+            Path(old).unlink(missing_ok=True)
+
+
+def _new_temporary(path: Path, suffix: str = ".tmp") -> str:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    os.close(fd)
     return tmp

@@ -2,10 +2,10 @@
 
 Per chunk of documents: reading, detecting and splitting run as map tasks; the driver then looks up
 every sentence in the translation cache, so the actors only translate what is new; translation runs in
-`map_batches` on a pool of actors that each load the CTranslate2 model once; review, summary and
-rendering run as map tasks; the outcomes stream back to the driver, which writes them (pipeline.run)
-and puts the fresh translations in its cache as they arrive. Every step is pipeline.execute's, so the
-briefings are the same bytes as the local executor's.
+`map_batches` on a pool of actors that each load the CTranslate2 model once; review and summary run as
+map tasks; the finished documents stream back to the driver, which writes their briefings (streamed to
+the files, pipeline.briefing) and puts the fresh translations in its cache as they arrive. Every step
+is pipeline.execute's, so the briefings are the same bytes as the local executor's.
 
 Rows carry one pickled value ("payload"): a document's state between the stages, or its Failure. The
 `pipeline` package (and its model, under the same argos packages directory) must be installed on

@@ -1,7 +1,11 @@
 """Bilingual briefings of one document (Markdown, HTML, JSON) and the index of a run.
 
 The JSON is the stable interface (``SCHEMA``); the Markdown and HTML templates render that same
-structure, so the three formats cannot disagree about what a document contains.
+structure, so the three formats cannot disagree about what a document contains. The structure's long
+lists (paragraphs, links, the counterpart's paragraphs) are `Items`, made one element at a time as they
+are written, so a briefing streams to its file (pipeline.briefing) and never exists whole in memory;
+`briefing_dict` and the `render_*` functions give it whole, for small uses. The JSON is strict: a NaN
+raises NotJSON (pipeline.jsonstream), and the document fails with that message.
 
 A document aligned with an existing English version (``Document.links``) gets two more keys, ``links``
 and ``counterpart`` (the English document), and is laid out one row per link instead of one row per
@@ -10,10 +14,9 @@ paragraph.
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -22,6 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 
 from pipeline.document import Document, Link, Paragraph, SummaryItem, TargetSentence
+from pipeline.jsonstream import Items, chunks, whole
 
 SCHEMA = "briefing/1"
 LANG_NAMES = {"de": "Deutsch", "en": "English"}
@@ -51,6 +55,12 @@ def document_title(doc: Document) -> str:
 
 
 def briefing_dict(doc: Document) -> dict[str, Any]:
+    """The JSON briefing as one plain structure."""
+    return whole(briefing_parts(doc))
+
+
+def briefing_parts(doc: Document) -> dict[str, Any]:
+    """The JSON briefing, its long lists as `Items`."""
     model = doc.model
     summary = doc.summary
     data = {
@@ -77,20 +87,7 @@ def briefing_dict(doc: Document) -> dict[str, Any]:
             **({"profile": model.profile} if model.profile != "standard" else {}),
             **({"shortlist": True} if model.shortlist else {}),
         },
-        "paragraphs": [
-            {
-                "id": p.id,
-                "kind": p.kind,
-                "source": _text(p),
-                "target": None
-                if p.translation is None
-                else {
-                    "text": p.translated_text,
-                    "sentences": [_target_sentence(t) for t in p.translation],
-                },
-            }
-            for p in doc.paragraphs
-        ],
+        "paragraphs": Items(lambda: map(_paragraph, doc.paragraphs)),
         "summary": None
         if summary is None
         else {
@@ -103,16 +100,27 @@ def briefing_dict(doc: Document) -> dict[str, Any]:
         },
     }
     if doc.links is not None and doc.counterpart is not None:
-        other = doc.counterpart
-        data["links"] = link_dicts(doc.links)
+        other, links = doc.counterpart, doc.links
+        data["links"] = Items(lambda: link_dicts(links))
         data["counterpart"] = {
             "path": str(other.path),
             "sha256": other.sha256,
             "lang": other.lang,
             "lang_confidence": other.lang_confidence,
-            "paragraphs": [{"id": p.id, "kind": p.kind, **_text(p)} for p in other.paragraphs],
+            "paragraphs": Items(lambda: ({"id": p.id, "kind": p.kind, **_text(p)} for p in other.paragraphs)),
         }
     return data
+
+
+def _paragraph(p: Paragraph) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "kind": p.kind,
+        "source": _text(p),
+        "target": None
+        if p.translation is None
+        else {"text": p.translated_text, "sentences": [_target_sentence(t) for t in p.translation]},
+    }
 
 
 def link_dicts(links: Sequence[Link]) -> list[dict[str, Any]]:
@@ -135,15 +143,32 @@ def _summary_items(items: list[SummaryItem]) -> list[dict[str, Any]]:
 
 
 def render_json(doc: Document) -> str:
-    return json.dumps(briefing_dict(doc), ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_chunks(doc))
 
 
 def render_markdown(doc: Document) -> str:
-    return _env().get_template("briefing.md.j2").render(_context(doc))
+    return "".join(markdown_chunks(doc))
 
 
 def render_html(doc: Document) -> str:
-    return _env().get_template("briefing.html.j2").render(_context(doc))
+    return "".join(html_chunks(doc))
+
+
+def json_chunks(doc: Document) -> Iterator[str]:
+    """The JSON briefing, a paragraph at a time (pipeline.jsonstream): strict JSON, so a NaN or an
+    infinity anywhere raises NotJSON, which names where it is."""
+    yield from chunks(briefing_parts(doc))
+    yield "\n"
+
+
+def markdown_chunks(doc: Document) -> Iterator[str]:
+    """The Markdown briefing, a piece at a time (Jinja's `generate`)."""
+    return _env().get_template("briefing.md.j2").generate(_context(doc))
+
+
+def html_chunks(doc: Document) -> Iterator[str]:
+    """The HTML briefing, a piece at a time (Jinja's `generate`)."""
+    return _env().get_template("briefing.html.j2").generate(_context(doc))
 
 
 def render_index(entries: Sequence[IndexEntry], fmt: str) -> str:
@@ -189,24 +214,44 @@ def _lang_name(code: str | None) -> str:
     return LANG_NAMES.get(code or "", code or "unknown")
 
 
+class _Pairs:
+    """Source sentence id → ids of the sentences translated from it (normally exactly one). Made one
+    paragraph at a time as the template asks for them in document order, so never for the whole
+    document at once; a question out of order starts again from the first paragraph."""
+
+    def __init__(self, paragraphs: list[Paragraph]):
+        self._paragraphs = paragraphs
+        self._ahead = iter(paragraphs)
+        self._known: dict[str, list[str]] = {}
+
+    def get(self, sentence_id: str, default: Any = None) -> Any:
+        if sentence_id not in self._known and not self._find(sentence_id):
+            self._ahead = iter(self._paragraphs)
+            self._find(sentence_id)
+        return self._known.get(sentence_id, default)
+
+    def _find(self, sentence_id: str) -> bool:
+        for p in self._ahead:
+            self._known = {s.id: [] for s in p.sentences}
+            for t in p.translation or []:
+                self._known.setdefault(t.source_id, []).append(t.id)
+            if sentence_id in self._known:
+                return True
+        return False
+
+
 def _context(doc: Document) -> dict[str, Any]:
-    pairs: dict[str, list[str]] = {}
-    for t in doc.target_sentences():
-        pairs.setdefault(t.source_id, []).append(t.id)
-    b = briefing_dict(doc)
+    b = briefing_parts(doc)
+    # not doc.target_sentences(): a list of every sentence, when only the flagged ones are kept
     flagged = {
-        s["id"]: s["flags"]
-        for p in b["paragraphs"]
-        for s in (p["target"] or {}).get("sentences", [])
-        if "flags" in s
+        t.id: _target_sentence(t)["flags"] for p in doc.paragraphs for t in p.translation or [] if t.flags
     }
     return {
         "b": b,
         "title": document_title(doc),
         "src_label": _lang_name(doc.lang),
         "tgt_label": _lang_name(doc.target_lang),
-        # source sentence id -> ids of the sentences translated from it (normally exactly one)
-        "pairs": pairs,
+        "pairs": _Pairs(doc.paragraphs),
         "rows": _rows(b),
         # English sentence id -> its review flags, and how many there are in all
         "flagged": flagged,

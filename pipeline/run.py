@@ -17,11 +17,13 @@ import json
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pipeline.briefing import write_briefing
 from pipeline.budget import UNLIMITED, Budget, Interrupted, StopFlag
 from pipeline.config import EXECUTION_KEYS, Config, ConfigError
 from pipeline.detect import LanguageDetector, detect_document
@@ -31,26 +33,17 @@ from pipeline.fileio import (
     file_mode,
     make_directory,
     output_errors,
-    write_all_atomic,
     write_atomic,
 )
 from pipeline.glossary import RULES_VERSION as GLOSSARY_RULES
 from pipeline.inputs import Ignored, Source, collect_sources, file_sha256, safe_name
+from pipeline.jsonstream import NotJSON
 from pipeline.manifest import Entry, Manifest
 from pipeline.paths import UnsafePath, child
 from pipeline.reader import InputError, read_document
-from pipeline.render import (
-    IndexEntry,
-    render_html,
-    render_index,
-    render_json,
-    render_markdown,
-)
-from pipeline.render_docx import render_docx
-from pipeline.render_pdf import render_pdf
+from pipeline.render import IndexEntry, render_index
 from pipeline.review import REVIEW_VERSION
 from pipeline.split import split_document
-from pipeline.subtitles import subtitle_files
 
 DOCUMENTS_PER_BATCH = 32
 # A document of more sentences than this is translated on its own, after the rest of its group is done
@@ -61,13 +54,6 @@ GROUP_SENTENCES = 2_000
 # do not wait for a long one's reading either (a few seconds per MB). About GROUP_SENTENCES sentences of
 # the bench corpus (~70 bytes each); only the order depends on it.
 LONG_FILE_BYTES = 150_000
-RENDERERS = {
-    "md": render_markdown,
-    "html": render_html,
-    "json": render_json,
-    "docx": render_docx,
-    "pdf": render_pdf,
-}
 LOCK_NAME = ".pipeline.lock"
 # pipeline.inputs' names, used from here by the executors, the CLI and the benchmarks.
 __all__ = ["Source", "collect_sources", "run", "safe_name"]
@@ -212,7 +198,9 @@ def run(
         with output_errors(out_dir):
             for leftover in out_dir.glob(".*.tmp"):  # from a run that was killed mid-write
                 leftover.unlink(missing_ok=True)
-        record = _Record(out_dir, config, translator, Manifest(out_dir), RunReport(out_dir), on_document)
+        record = _Record(
+            out_dir, config, translator, Manifest(out_dir), RunReport(out_dir), on_document, stop
+        )
         for item in ignored:
             record.report_result(DocumentResult(item.path, "", "ignored", str(item)))
         todo = []
@@ -270,6 +258,7 @@ class _Record:
     manifest: Manifest
     report: RunReport
     on_document: Callable[[DocumentResult], None] | None
+    stop: StopFlag  # a stop while a briefing is written leaves its old files whole
 
     def __post_init__(self):
         self.glossary = getattr(self.translator, "glossary", None)
@@ -291,9 +280,10 @@ class _Record:
         )
 
     def outcome(self, outcome) -> None:
-        """Write a finished briefing (an OutputError stops the run: the next one would fail the same
-        way) and its manifest entry, or record a failure."""
-        from pipeline.execute import Failure
+        """Write a finished document's briefing (streamed, all formats replaced together; an OutputError
+        stops the run: the next one would fail the same way) and its manifest entry, or record a
+        failure."""
+        from pipeline.execute import Failure, failure
 
         source = outcome.source
         if isinstance(outcome, Failure):
@@ -304,13 +294,26 @@ class _Record:
                 DocumentResult(source.path, source.name, "failed", outcome.message, outcome.seconds)
             )
             return
-        write_all_atomic({self.out_dir / name: text for name, text in outcome.files.items()})
+        started = time.perf_counter()
+        try:
+            formats = self.config.output.formats
+            files = write_briefing(outcome.doc, self.out_dir, source.name, formats, Budget(self.stop))
+        except OutputError:
+            raise
+        except NotJSON as exc:
+            message = f"{source.path}: cannot write its briefing: {exc}"
+            self.outcome(Failure(source, outcome.sha256, message, outcome.seconds))
+            return
+        except Exception as exc:  # noqa: BLE001 — one document's failure is recorded, the batch goes on
+            self.outcome(failure(source, outcome.sha256, exc, outcome.seconds))
+            return
+        outcome.seconds += time.perf_counter() - started
         self.manifest.entries[source.name] = Entry(
             str(source.path),
             outcome.sha256,
             *self.fingerprint,
             "ok",
-            tuple(outcome.files),
+            tuple(files),
             title=outcome.title,
             lang=outcome.lang,
             paragraphs=outcome.paragraphs,
@@ -341,19 +344,6 @@ def _forget_deleted(manifest: Manifest, sources: Sequence[Source], out_dir: Path
                     except UnsafePath as exc:
                         log.warning("--prune: not deleted: %s", exc)
     return deleted
-
-
-def render_briefing(doc: Document, name: str, formats: Sequence[str]) -> dict[str, str | bytes]:
-    """Every format of one briefing, and English subtitles for a subtitle file: file name → text
-    (bytes for a .docx)."""
-    return {f"{name}.{fmt}": RENDERERS[fmt](doc) for fmt in formats} | subtitle_files(doc, name)
-
-
-def write_briefing(doc: Document, out_dir: Path, name: str, formats: Sequence[str]) -> list[str]:
-    """All formats of one briefing, renamed into place together: never only some of them."""
-    files = render_briefing(doc, name, formats)
-    write_all_atomic({out_dir / output: text for output, text in files.items()})
-    return list(files)
 
 
 def write_index(out_dir: Path, manifest: Manifest, current: set[str], formats: Sequence[str]) -> None:

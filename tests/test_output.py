@@ -1,8 +1,9 @@
 """The output side under faults, as a scheduled job meets them: a full disk, a file where the output
 directory should be, a read-only directory, a broken cache or packages directory; and file modes.
 
-Faults are injected without privileges, so the tests behave the same as root (CI) and as an ordinary
-user: a full disk is RLIMIT_FSIZE in the child process (a write past the limit fails with EFBIG).
+Faults are injected without privileges: a full disk is RLIMIT_FSIZE in the child process (a write past
+the limit fails with EFBIG). The read-only directories are marked `permissions`: root ignores the bits,
+so as root `make test` runs them as an unprivileged user (tests/conftest.py).
 """
 
 import json
@@ -24,8 +25,6 @@ from pipeline.manifest import MANIFEST_NAME
 # one of its formats could have been written. Re-check with `ls -l` of a run on the `corpus` fixture
 # when the templates or the demo corpus change.
 FILE_SIZE_LIMIT = 32 * 1024
-AS_ROOT = os.geteuid() == 0
-ROOT_REASON = "root writes into read-only directories (permission bits do not apply to it)"
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +115,7 @@ def test_out_naming_a_file_is_one_line_and_exit_5(tmp_path, corpus, packages, co
     assert tree(out) == complete_run
 
 
-@pytest.mark.skipif(AS_ROOT, reason=ROOT_REASON)
+@pytest.mark.permissions
 def test_read_only_output_directory_is_one_line_and_exit_5(tmp_path, corpus, packages, complete_run):
     out = tmp_path / "out"
     earlier = pipeline_cli("run", corpus / "forschung.md", "--out", out, "--no-cache", packages=packages)
@@ -193,7 +192,7 @@ def test_full_cache_disk_warns_once_and_the_run_goes_on(tmp_path, packages):
     assert assert_consistent(out) == {"forschung", "stadtrat", "wetter"}
 
 
-@pytest.mark.skipif(AS_ROOT, reason=ROOT_REASON)
+@pytest.mark.permissions
 def test_read_only_cache_directory_warns_once_and_the_run_goes_on(tmp_path, packages):
     cache = tmp_path / "cache"
     (cache / "pipeline").mkdir(parents=True)
@@ -226,7 +225,7 @@ def test_packages_directory_that_is_a_file_stops_before_any_work_with_exit_3(tmp
     assert not out.exists()
 
 
-@pytest.mark.skipif(AS_ROOT, reason=ROOT_REASON)
+@pytest.mark.permissions
 def test_installing_into_a_read_only_packages_directory_is_one_line(tmp_path):
     packages_dir = tmp_path / "packages"
     packages_dir.mkdir()
@@ -249,3 +248,47 @@ def test_a_failed_write_replaces_none_of_the_files_and_leaves_no_temporary_file(
         write_all_atomic({out / "doc.md": "new", out / "blocker" / "doc.html": "new"})
     assert (out / "doc.md").read_text(encoding="utf-8") == "old"
     assert sorted(p.name for p in out.iterdir()) == ["blocker", "doc.md"]
+
+
+def test_a_briefing_file_that_cannot_be_replaced_leaves_the_old_briefing_whole_and_is_named(
+    tmp_path, corpus, packages
+):
+    """Issue 20, case 10: a directory where one format's file is (as an immutable file would be): the
+    run stops with one line naming that file, and none of the briefing's new files is put in."""
+    out = tmp_path / "out"
+    earlier = pipeline_cli("run", corpus / "forschung.md", "--out", out, "--no-cache", packages=packages)
+    assert earlier.returncode == 0, earlier.stderr
+    (out / "forschung.html").unlink()
+    (out / "forschung.html").mkdir()
+    old = {name: (out / name).read_bytes() for name in ("forschung.md", "forschung.json")}
+    result = pipeline_cli("run", corpus, "--out", out, "--no-cache", "--force", packages=packages)
+    assert result.returncode == 5
+    assert result.stderr.splitlines() == [
+        f"error: cannot replace {out / 'forschung.html'}: a directory is in its place"
+    ]
+    assert {name: (out / name).read_bytes() for name in old} == old
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_replacing_puts_in_all_files_or_none(tmp_path):
+    from pipeline.fileio import replacing
+
+    (tmp_path / "doc.md").write_text("old md", encoding="utf-8")
+    (tmp_path / "doc.json").mkdir()
+    with pytest.raises(
+        OutputError, match=f"^cannot replace {tmp_path / 'doc.json'}: a directory is in its place$"
+    ):
+        with replacing([tmp_path / "doc.md", tmp_path / "doc.html", tmp_path / "doc.json"]) as stage:
+            for name in ("doc.md", "doc.html", "doc.json"):
+                stage(tmp_path / name, lambda f: f.write("new"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.json", "doc.md"]
+    assert (tmp_path / "doc.md").read_text(encoding="utf-8") == "old md"
+
+    (tmp_path / "doc.json").rmdir()
+    with replacing([tmp_path / "doc.md", tmp_path / "doc.json"]) as stage:
+        stage(tmp_path / "doc.md", lambda f: f.write("new md"))
+        stage(tmp_path / "doc.json", lambda f: f.write("{}"))
+    assert {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir()} == {
+        "doc.md": "new md",
+        "doc.json": "{}",
+    }

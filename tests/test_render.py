@@ -606,3 +606,108 @@ def test_page_metadata_and_notes_in_markdown_header():
     )
     assert [a.attrs["href"] for a in rendered.find_all("a")] == ["https://example.org/a_%28b%29"]
     assert SCRIPT not in md
+
+
+# --- streaming: every format written a piece at a time, the same bytes as rendered whole -------------
+
+
+def _flagged_doc() -> Document:
+    from pipeline.document import Flag
+
+    doc = _doc()
+    doc.paragraphs[2].translation[0].flags = [Flag("number", "2024", "missing in English")]
+    return doc
+
+
+@pytest.mark.parametrize(
+    "make", [_doc, _english_doc, _aligned_doc, _flagged_doc, lambda: _page_doc("https://example.org/a")]
+)
+def test_streamed_briefing_files_are_the_bytes_of_the_whole_briefing(tmp_path, make):
+    """The files `write_briefing` streams equal what the whole structure gives: json.dumps of
+    briefing_dict, and each template rendered at once with every list made whole."""
+    from pipeline.briefing import write_briefing
+    from pipeline.render import _context, _env
+
+    doc = make()
+    assert write_briefing(doc, tmp_path, "b", ("md", "html", "json")) == ["b.md", "b.html", "b.json"]
+    whole = {**_context(doc), "b": briefing_dict(doc)}
+    expected = {
+        "b.json": json.dumps(briefing_dict(doc), ensure_ascii=False, indent=2) + "\n",
+        "b.md": _env().get_template("briefing.md.j2").render(whole),
+        "b.html": _env().get_template("briefing.html.j2").render(whole),
+    }
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {
+        name: text.encode("utf-8") for name, text in expected.items()
+    }
+
+
+def test_writing_a_briefing_holds_no_format_whole_in_memory(tmp_path):
+    """The memory that writing takes stays a small part of the largest file it writes (rendering that
+    format as one string took more than the file)."""
+    import tracemalloc
+
+    from pipeline.briefing import render_briefing, write_briefing
+
+    render_briefing(_doc(), "warm", ("md", "html", "json"))  # the templates compiled and cached
+
+    doc = _doc()
+    doc.paragraphs = [
+        _para(f"p{i}", "body", [f"Satz {i} über Größe.", "Noch einer."], [f"Sentence {i}.", "Another."])
+        for i in range(4_000)
+    ]
+    tracemalloc.start()
+    try:
+        write_briefing(doc, tmp_path, "doc", ("md", "html", "json"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    largest = max(p.stat().st_size for p in tmp_path.iterdir())
+    assert peak < largest / 4, (peak, {p.name: p.stat().st_size for p in tmp_path.iterdir()})
+
+
+@pytest.mark.parametrize(
+    ("spoil", "where"),
+    [
+        (
+            lambda d: d.model.settings.update(length_penalty=float("nan")),
+            "model.settings.length_penalty is nan",
+        ),
+        (lambda d: setattr(d, "lang_confidence", float("inf")), "document.lang_confidence is inf"),
+        (lambda d: setattr(d.summary, "agreement", float("nan")), "summary.agreement is nan"),
+    ],
+)
+def test_the_json_briefing_is_strict_and_a_nan_is_refused_naming_where(tmp_path, spoil, where):
+    from pipeline.briefing import write_briefing
+    from pipeline.jsonstream import NotJSON
+
+    doc = _doc()
+    write_briefing(doc, tmp_path, "b", ("md", "html", "json"))
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    spoil(doc)
+    with pytest.raises(NotJSON, match=f"^{re.escape(where)}, which JSON cannot hold$"):
+        render_json(doc)
+    with pytest.raises(NotJSON):
+        write_briefing(doc, tmp_path, "b", ("md", "html", "json"))
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # the old briefing, whole
+
+
+def test_a_nan_in_a_streamed_list_is_named_by_its_place():
+    from pipeline.jsonstream import NotJSON
+
+    doc = _aligned_doc()
+    doc.links[1] = Link(doc.links[1].source, doc.links[1].target, float("nan"))
+    with pytest.raises(NotJSON, match=r"^links\[1\]\.score is nan"):
+        render_json(doc)
+
+
+def test_a_stop_while_writing_leaves_the_old_briefing_whole(tmp_path):
+    from pipeline.briefing import write_briefing
+    from pipeline.budget import Budget, Interrupted, StopFlag
+
+    write_briefing(_english_doc(), tmp_path, "b", ("md", "html", "json"))
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    stop = StopFlag()
+    stop.stop(15)
+    with pytest.raises(Interrupted):
+        write_briefing(_doc(), tmp_path, "b", ("md", "html", "json"), Budget(stop))
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before

@@ -427,7 +427,8 @@ def _rows_or_skip():
 def test_planted_errors_and_false_alarms_on_real_pairs():
     """bench/review_eval.py on both parallel sets, with the flags on untouched pairs judged in
     bench/review_judged.tsv (a flag nobody judged counts as an alarm, so a detector change that adds
-    flags can only lower the figures until they are judged). At the last measurement (README, "Review flags") the number recall is
+    flags can only lower the figures until they are judged). At the last measurement (README, "Review
+    flags") the number recall is
     0.88-1.00 and the name recall 0.82-0.92 on every system and half; false alarms (flagged untouched
     pairs less those judged real errors) 2.9-12.8 % (human) and 2.7-11.6 % (machine translations). The
     floors below are what the detectors reach now, on the check half too; the issue's targets (recall
