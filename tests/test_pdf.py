@@ -468,7 +468,8 @@ def test_real_annual_accounts_report_the_image_pages_and_read_the_notes_in_colum
     left_last = text.index("Finanzanlagen werden zu Anschaffungskosten")
     assert left_last < text.index("Forderungen und sonstige Vermögensgegenstände sowie Geldbestände")
     assert ("heading", "I. Allgemeine Angaben") in accounts.blocks
-    assert ("table", "Software | 4.932,00 | 4.400,00") in accounts.blocks
+    # The section's title and its item share one ruled cell beside the figures.
+    assert ("table", "I. Immaterielle Vermögensgegenstände Software | 4.932,00 | 4.400,00") in accounts.blocks
 
 
 @pytest.mark.parametrize(
@@ -693,6 +694,56 @@ def test_a_boxed_sidebar_inside_a_sentence_is_read_after_the_text_it_sits_in():
             "Jede Forstwirtschaft ist ein Prozess nachhaltiger Pflege und Nutzung, die Resthölzer ergibt.",
         ),
         ("heading", "JÄHRLICH 0,5 FM JE HA"),
+    ]
+
+
+def test_a_ruled_table_row_keeps_its_label_lines_around_the_figures_in_one_row():
+    """Annual accounts: a label on two or three lines, the figures set beside its middle (or between its
+    lines), each row between two rules; a row whose figures stand beside one line of a longer label; and
+    the text after the table."""
+
+    def draw(doc):
+        doc.set_font("Helvetica", size=9)
+        doc.set_line_width(0.3)
+        y = 30
+        doc.line(18, y, 190, y)
+        rows = [
+            (["Periodenergebnis (Konzernjahresüberschuss", "einschließlich Ergebnisanteile anderer)"], 0.5),
+            (
+                [
+                    "Zunahme/Abnahme der Vorräte, der Forderungen",
+                    "und Leistungen sowie anderer Aktiva,",
+                    "die nicht der Investitionstätigkeit zuzuordnen sind",
+                ],
+                1,
+            ),
+            (["Sonstige Beteiligungserträge"], 0),
+        ]
+        for number, (label, at) in enumerate(rows, start=1):
+            for i, text in enumerate(label):
+                doc.text(30, y + 5 + i * 4, text)
+            figure_y = y + 5 + at * 4
+            doc.text(20, figure_y, f"{number}.")  # the item's number beside the figures
+            doc.text(140, figure_y, f"{number}.234,5{number}")
+            doc.text(170, figure_y, f"{number}.111,0{number}")
+            y += 4 * len(label) + 4
+            doc.line(18, y, 190, y)
+        doc.set_font("Helvetica", size=10)
+        doc.text(20, y + 10, "Die Übersicht zeigt die Zahlungsströme des Jahres.")
+
+    assert one_sheet(draw) == [
+        (
+            "table",
+            "1. | Periodenergebnis (Konzernjahresüberschuss einschließlich Ergebnisanteile anderer) | "
+            "1.234,51 | 1.111,01",
+        ),
+        (
+            "table",
+            "2. Zunahme/Abnahme der Vorräte, der Forderungen und Leistungen sowie anderer Aktiva, die nicht "
+            "der Investitionstätigkeit zuzuordnen sind | 2.234,52 | 2.111,02",
+        ),
+        ("table", "3. Sonstige Beteiligungserträge | 3.234,53 | 3.111,03"),
+        ("body", "Die Übersicht zeigt die Zahlungsströme des Jahres."),
     ]
 
 
