@@ -790,6 +790,35 @@ def test_bullets_leave_the_item_text_which_stays_a_list_item():
     ]
 
 
+def test_a_bulleted_line_set_large_is_a_list_item_and_a_url_after_a_url_stays_apart():
+    """A slide: its title, first-level items set_larger than the second level, a web address on each line."""
+
+    def draw(doc):
+        doc.set_font("Helvetica", "B", 24)
+        doc.text(20, 30, "Über mich")
+        y = 50
+        for size, text in (
+            (18, "> Autor, Sprecher und Trainer"),
+            (12, "- dotnetpro, heise Developer, MSDN Magazin"),
+            (12, "- prio.conference, dotnetpro Powerday"),
+            (18, "> Kontakt"),
+            (12, "Blog und Termine: www.goloroden.de"),
+            (12, "www.des-eisbaeren-blog.de"),
+        ):
+            doc.set_font("Helvetica", size=size)
+            doc.text(20 if size > 12 else 30, y, text)
+            y += 10
+
+    assert one_sheet(draw) == [
+        ("heading", "Über mich"),
+        ("list", "Autor, Sprecher und Trainer"),
+        ("list", "dotnetpro, heise Developer, MSDN Magazin"),
+        ("list", "prio.conference, dotnetpro Powerday"),
+        ("list", "Kontakt"),
+        ("body", "Blog und Termine: www.goloroden.de www.des-eisbaeren-blog.de"),
+    ]
+
+
 def test_a_formula_and_program_code_get_kinds_of_their_own():
     def draw(doc):
         doc.set_font("Helvetica", size=10)

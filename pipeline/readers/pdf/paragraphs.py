@@ -15,6 +15,7 @@ from pipeline.readers.pdf.hyphenation import Vocabulary, join_lines
 from pipeline.readers.pdf.layout import page_streams_of
 from pipeline.readers.pdf.lines import Line, Page, Stream
 from pipeline.readers.pdf.patterns import (
+    BULLET_ITEM,
     CAPTION,
     CONTENTS_ENTRY,
     ITEM_MARKER,
@@ -234,8 +235,8 @@ class _Builder:
         kind = self.kind
         if any(self._style(line) != style for line in lines):
             style = "mixed"  # emphasis inside running text
-        if CONTENTS_ENTRY.search(lines[0].text):
-            kind = "list"  # a contents entry, in whatever type
+        if CONTENTS_ENTRY.search(lines[0].text) or BULLET_ITEM.match(lines[0].text):
+            kind = "list"  # a contents entry or a bulleted item, in whatever type
         elif style.startswith("large") and len(text) <= _LARGE_HEADING_MAX_CHARS:
             kind = "heading"
         elif (
