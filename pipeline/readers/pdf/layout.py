@@ -108,11 +108,33 @@ def _chart_label(line: Line, page: Page, body_size: float) -> bool:
     )
 
 
+def _caption_lines(page: Page) -> set[int]:
+    """The lines of the page's captions: each line starting "Abb. 3 |" and those right below it in its
+    size, one after another (a caption's last line, short, is not a chart's label)."""
+    found: set[int] = set()
+    lines = sorted(page.lines, key=lambda line: line.top)
+    for i, line in enumerate(lines):
+        if not CAPTION.match(line.text):
+            continue
+        found.add(id(line))
+        last = line
+        for other in lines[i + 1 :]:
+            if other.top - last.bottom >= last.height:
+                break
+            if abs(other.size - last.size) < 0.5 and other.x0 < last.x1 and last.x0 < other.x1:
+                found.add(id(other))
+                last = other
+    return found
+
+
 def page_streams_of(page: Page, body_size: float) -> list[Stream]:
     """The page's lines as streams in reading order: bands of one or two columns, tables between them;
     then the streams of its text boxes, marked `boxed`."""
+    captions = _caption_lines(page)
     flow, boxes = split_boxes(
-        page, [line for line in page.lines if not _chart_label(line, page, body_size)], body_size
+        page,
+        [line for line in page.lines if id(line) in captions or not _chart_label(line, page, body_size)],
+        body_size,
     )
     streams = _streams(page, flow, body_size)
     for box in boxes:
