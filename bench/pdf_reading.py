@@ -23,13 +23,16 @@
 
     PYTHONPATH=$PWD .venv/bin/python bench/pdf_reading.py [--json] [--half calibration|check] [FILE ...]
 
-Before (main's reader at c3b427c; Intel Xeon, 2 cores shared with other work), totals per half:
+Before (main's reader at c3b427c) and now, totals per half (measured with this file's measures: the ``url``
+rule that lets "…/ frei" pass makes main's calibration figure 1, not 3; shared 2-core machine, load 4–6):
 
-    half         pages  paras  cut cut/100   head marker    url    lig    acc spaced  label  s/page
-    calibration    112   1158   75    6.48     52     96      3      0      0      2      0   0.117
-    check          179   2691   74    2.75     27    644      2     57    198     10      0   0.073
+    reader       half         paras  cut/100 rows/100   head marker    url    lig    acc spaced  s/page
+    c3b427c      calibration   1158     6.48     6.30     52     96      1      0      0      2   0.21
+    c3b427c      check         2691     2.75     2.45     27    644      2     57    198     10   0.33
+    now          calibration   1164     1.72     1.12     18      0      1      0      0      0   0.15
+    now          check         2502     2.12     1.68     22      5      1      0      0      0   0.14
 
-After: see README.md, "PDF reports" (the table per half).
+README.md, "PDF reports", has the same table.
 """
 
 from __future__ import annotations
