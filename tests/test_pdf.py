@@ -468,7 +468,8 @@ def test_real_annual_accounts_report_the_image_pages_and_read_the_notes_in_colum
     left_last = text.index("Finanzanlagen werden zu Anschaffungskosten")
     assert left_last < text.index("Forderungen und sonstige Vermögensgegenstände sowie Geldbestände")
     assert ("heading", "I. Allgemeine Angaben") in accounts.blocks
-    assert ("table", "Software | 4.932,00 | 4.400,00") in accounts.blocks
+    # The section's title and its item share one ruled cell beside the figures.
+    assert ("table", "I. Immaterielle Vermögensgegenstände Software | 4.932,00 | 4.400,00") in accounts.blocks
 
 
 @pytest.mark.parametrize(
@@ -696,6 +697,56 @@ def test_a_boxed_sidebar_inside_a_sentence_is_read_after_the_text_it_sits_in():
     ]
 
 
+def test_a_ruled_table_row_keeps_its_label_lines_around_the_figures_in_one_row():
+    """Annual accounts: a label on two or three lines, the figures set beside its middle (or between its
+    lines), each row between two rules; a row whose figures stand beside one line of a longer label; and
+    the text after the table."""
+
+    def draw(doc):
+        doc.set_font("Helvetica", size=9)
+        doc.set_line_width(0.3)
+        y = 30
+        doc.line(18, y, 190, y)
+        rows = [
+            (["Periodenergebnis (Konzernjahresüberschuss", "einschließlich Ergebnisanteile anderer)"], 0.5),
+            (
+                [
+                    "Zunahme/Abnahme der Vorräte, der Forderungen",
+                    "und Leistungen sowie anderer Aktiva,",
+                    "die nicht der Investitionstätigkeit zuzuordnen sind",
+                ],
+                1,
+            ),
+            (["Sonstige Beteiligungserträge"], 0),
+        ]
+        for number, (label, at) in enumerate(rows, start=1):
+            for i, text in enumerate(label):
+                doc.text(30, y + 5 + i * 4, text)
+            figure_y = y + 5 + at * 4
+            doc.text(20, figure_y, f"{number}.")  # the item's number beside the figures
+            doc.text(140, figure_y, f"{number}.234,5{number}")
+            doc.text(170, figure_y, f"{number}.111,0{number}")
+            y += 4 * len(label) + 4
+            doc.line(18, y, 190, y)
+        doc.set_font("Helvetica", size=10)
+        doc.text(20, y + 10, "Die Übersicht zeigt die Zahlungsströme des Jahres.")
+
+    assert one_sheet(draw) == [
+        (
+            "table",
+            "1. | Periodenergebnis (Konzernjahresüberschuss einschließlich Ergebnisanteile anderer) | "
+            "1.234,51 | 1.111,01",
+        ),
+        (
+            "table",
+            "2. Zunahme/Abnahme der Vorräte, der Forderungen und Leistungen sowie anderer Aktiva, die nicht "
+            "der Investitionstätigkeit zuzuordnen sind | 2.234,52 | 2.111,02",
+        ),
+        ("table", "3. Sonstige Beteiligungserträge | 3.234,53 | 3.111,03"),
+        ("body", "Die Übersicht zeigt die Zahlungsströme des Jahres."),
+    ]
+
+
 def test_a_url_broken_at_a_line_end_is_joined_without_a_space():
     def draw(doc):
         doc.set_font("Helvetica", size=10)
@@ -739,6 +790,35 @@ def test_bullets_leave_the_item_text_which_stays_a_list_item():
     ]
 
 
+def test_a_bulleted_line_set_large_is_a_list_item_and_a_url_after_a_url_stays_apart():
+    """A slide: its title, first-level items set_larger than the second level, a web address on each line."""
+
+    def draw(doc):
+        doc.set_font("Helvetica", "B", 24)
+        doc.text(20, 30, "Über mich")
+        y = 50
+        for size, text in (
+            (18, "> Autor, Sprecher und Trainer"),
+            (12, "- dotnetpro, heise Developer, MSDN Magazin"),
+            (12, "- prio.conference, dotnetpro Powerday"),
+            (18, "> Kontakt"),
+            (12, "Blog und Termine: www.goloroden.de"),
+            (12, "www.des-eisbaeren-blog.de"),
+        ):
+            doc.set_font("Helvetica", size=size)
+            doc.text(20 if size > 12 else 30, y, text)
+            y += 10
+
+    assert one_sheet(draw) == [
+        ("heading", "Über mich"),
+        ("list", "Autor, Sprecher und Trainer"),
+        ("list", "dotnetpro, heise Developer, MSDN Magazin"),
+        ("list", "prio.conference, dotnetpro Powerday"),
+        ("list", "Kontakt"),
+        ("body", "Blog und Termine: www.goloroden.de www.des-eisbaeren-blog.de"),
+    ]
+
+
 def test_a_formula_and_program_code_get_kinds_of_their_own():
     def draw(doc):
         doc.set_font("Helvetica", size=10)
@@ -776,12 +856,12 @@ def test_ligatures_loose_accents_and_letter_spacing_come_out_as_words():
     assert one_sheet(spaced) == [("body", "Der Bundespräsident")]
 
 
-@pytest.mark.parametrize(("half", "most"), [("check", 2.55), ("calibration", 2.3)])
+@pytest.mark.parametrize(("half", "most"), [("check", 2.15), ("calibration", 1.75)])
 def test_real_pdfs_keep_sentences_whole(half, most):
     """The fragment figure of bench/pdf_reading.py per half of bench/real_split.toml (the check half: no
     constant was tuned on it): cut sentences per 100 paragraphs 2.75 (check) and 6.48 (calibration)
-    before this reader, 2.54 and 2.25 now; no ligature or loose accent; at most one letter-spaced run per
-    document; at most one broken URL."""
+    before this reader, 2.12 and 1.72 now; no ligature or loose accent; at most one letter-spaced run per
+    document; at most one broken URL per half."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -797,6 +877,6 @@ def test_real_pdfs_keep_sentences_whole(half, most):
         assert (found["lig"], found["acc"]) == (0, 0), name
         assert found["spaced"] <= 1, name
     # Check half: the one URL left is the seminar paper's "index de.htm", whose underscore glyph is not in
-    # the text. Calibration half: see README, "PDF reports".
-    assert urls <= (1 if half == "check" else 3)
+    # the text. Calibration half: the newsletter's URL whose second line stands in a column read later.
+    assert urls <= 1
     assert 100 * cut / paragraphs <= most

@@ -64,12 +64,13 @@ def join_lines(texts: list[str], vocabulary: Vocabulary) -> str:
 _URL_END = re.compile(r"(?:https?://|www\.)\S*$|\S+@\S*$", re.IGNORECASE)
 _URL_PIECE = re.compile(r"[\w%~-]*(?:[/#?=&@]|\.(?:[a-z]{2,4})\b)[\w./#?=&%~@-]*")
 _URL_SEPARATOR_END = re.compile(r"[/_.=?&#~@-]$")
+_URL_START = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
 
 
 def _continues_url(left: str, right: str) -> bool:
     piece = right.split(" ", 1)[0].rstrip(".,;:)")
-    if not piece or not piece[0].isalnum():
-        return False
+    if not piece or not piece[0].isalnum() or _URL_START.match(piece):
+        return False  # the next line starts a URL of its own
     if _URL_PIECE.fullmatch(piece):
         return True
     domain = left.rsplit("@", 1)[-1] if "@" in left.rsplit(" ", 1)[-1] else ""

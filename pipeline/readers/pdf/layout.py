@@ -4,7 +4,6 @@ found by their gutters and read left to right, bands across them read in turn.""
 from __future__ import annotations
 
 import re
-import statistics
 
 from pipeline.readers.pdf.boxes import split_boxes
 from pipeline.readers.pdf.footnotes import take_footnotes
@@ -18,6 +17,7 @@ from pipeline.readers.pdf.patterns import (
     OPENING_QUOTE,
     REFERENCE_LABEL,
 )
+from pipeline.readers.pdf.tables import continue_label, row_as_line, table_rows
 
 # Two columns: a gutter between 30 % and 70 % of the page width crossed by lines holding at most this
 # share of the page's characters (a one-column page: 80–100 %; the two-column pages of the bulletin and
@@ -31,6 +31,10 @@ _COLUMN_MIN_LINES = 4
 # below it is its labelling: axis titles sit up to 24 pt below the axis, captions from 35 pt (the
 # bulletin in ../shared/real/pdf). Re-check: the chart-label assertions in tests/test_pdf.py.
 _CHART_MARGIN_SIZES = 2.5
+
+
+# A capital or a Roman numeral as a section's number ("II. Rücklagen"), set apart from its title.
+_OUTLINE_NUMBER = re.compile(r"(?:[IVX]{1,4}|[A-Z])\.")
 
 
 def _rows(lines: list[Line]) -> list[list[Line]]:
@@ -60,7 +64,11 @@ def _merge_markers(row: list[Line]) -> list[Line]:
             quote
             or leader
             or REFERENCE_LABEL.fullmatch(marker)
-            or (len(bare := marker.lstrip("\"„“‚‘»«'")) <= 4 and LIST_MARKER.match(bare + " x"))
+            or (
+                len(bare := marker.lstrip("\"„“‚‘»«'")) <= 4
+                and (LIST_MARKER.match(bare + " x") or _OUTLINE_NUMBER.fullmatch(bare))
+                and not NUMERIC_CELL.match(line.text)  # an item's number beside its figures is a cell
+            )
         ):
             first = merged.pop()
             text = f"{first.text}{'' if quote else ' '}{line.text}"
@@ -100,27 +108,33 @@ def _chart_label(line: Line, page: Page, body_size: float) -> bool:
     )
 
 
-def _table_row(row: list[Line]) -> str | None:
-    """ "sure" for a label with figures beside it; "maybe" for figures alone or three or more short cells
-    side by side (not two columns of text), which make a table only next to another table row."""
-    numeric = [bool(NUMERIC_CELL.match(line.text)) for line in row]
-    # "(1)" beside a formula is its number; an amount has at least two digits.
-    amount = any(
-        is_numeric and len(re.findall(r"\d", line.text)) >= 2
-        for is_numeric, line in zip(numeric, row, strict=True)
-    )
-    if len(row) >= 2 and amount:
-        return "sure"
-    if any(numeric) or (len(row) >= 3 and statistics.median(len(line.text) for line in row) <= 25):
-        return "maybe"
-    return None
+def _caption_lines(page: Page) -> set[int]:
+    """The lines of the page's captions: each line starting "Abb. 3 |" and those right below it in its
+    size, one after another (a caption's last line, short, is not a chart's label)."""
+    found: set[int] = set()
+    lines = sorted(page.lines, key=lambda line: line.top)
+    for i, line in enumerate(lines):
+        if not CAPTION.match(line.text):
+            continue
+        found.add(id(line))
+        last = line
+        for other in lines[i + 1 :]:
+            if other.top - last.bottom >= last.height:
+                break
+            if abs(other.size - last.size) < 0.5 and other.x0 < last.x1 and last.x0 < other.x1:
+                found.add(id(other))
+                last = other
+    return found
 
 
 def page_streams_of(page: Page, body_size: float) -> list[Stream]:
     """The page's lines as streams in reading order: bands of one or two columns, tables between them;
     then the streams of its text boxes, marked `boxed`."""
+    captions = _caption_lines(page)
     flow, boxes = split_boxes(
-        page, [line for line in page.lines if not _chart_label(line, page, body_size)], body_size
+        page,
+        [line for line in page.lines if id(line) in captions or not _chart_label(line, page, body_size)],
+        body_size,
     )
     streams = _streams(page, flow, body_size)
     for box in boxes:
@@ -133,14 +147,7 @@ def page_streams_of(page: Page, body_size: float) -> list[Stream]:
 def _streams(page: Page, lines: list[Line], body_size: float) -> list[Stream]:
     rows = _rows(lines)
     rows = [row for i, row in enumerate(rows) if not _stray_figure(row, rows[i - 1] if i else None)]
-    found = [_table_row(row) for row in rows]
-    table_row = [
-        kind == "sure"
-        or (kind == "maybe" and ((i > 0 and found[i - 1]) or (i + 1 < len(rows) and found[i + 1])))
-        for i, kind in enumerate(found)
-    ]
-    wrapped = _wrapped_labels(rows, table_row)
-    table_row = [is_table or i in wrapped for i, is_table in enumerate(table_row)]
+    rows, table_row, wrapped = table_rows(rows, page.rules)
     text_lines = [line for row, is_table in zip(rows, table_row, strict=True) if not is_table for line in row]
     gutters = _gutters(text_lines, 0.0, page.width)
     streams: list[Stream] = []
@@ -163,11 +170,11 @@ def _streams(page: Page, lines: list[Line], body_size: float) -> list[Stream]:
                     Line(text, item.x0, item.x1, item.top, item.bottom, item.size, item.bold, item.page)
                 )
             elif streams and streams[-1].table and i in wrapped:
-                streams[-1].lines[-1] = _continue_label(streams[-1].lines[-1], row[0])
+                streams[-1].lines[-1] = continue_label(streams[-1].lines[-1], row[0])
             elif streams and streams[-1].table:
-                streams[-1].lines.extend(_row_as_line(row))
+                streams[-1].lines.extend(row_as_line(row))
             else:
-                streams.append(Stream(_row_as_line(row), table=True))
+                streams.append(Stream(row_as_line(row), table=True))
             continue
         for line in row:
             if any(line.x0 < gutter < line.x1 for gutter in gutters):
@@ -181,45 +188,6 @@ def _streams(page: Page, lines: list[Line], body_size: float) -> list[Stream]:
         if not stream.table:
             take_footnotes(stream, page, body_size)
     return [stream for stream in streams if stream.lines or stream.footnotes]
-
-
-def _wrapped_labels(rows: list[list[Line]], table_row: list[bool]) -> set[int]:
-    """The rows that go on a table row's label: single lines right below it (less than a line apart)
-    that stay within its label column ("1. Forderungen aus Lieferungen | 407.431,62" ⏎ "und Leistungen"),
-    one after another."""
-    wrapped: set[int] = set()
-    label: tuple[float, float] | None = None  # the label column of the table row above: from x0 to x1
-    for i, row in enumerate(rows):
-        if table_row[i]:
-            label = (row[0].x0, row[1].x0) if len(row) >= 2 else None
-            continue
-        above = rows[i - 1][-1] if i else None
-        if (
-            label is not None
-            and above is not None
-            and len(row) == 1
-            and label[0] - 1 <= row[0].x0
-            and row[0].x1 < label[1]
-            and 0 <= row[0].top - max(line.bottom for line in rows[i - 1]) < row[0].height
-            and not NUMERIC_CELL.match(row[0].text)
-        ):
-            wrapped.add(i)
-        else:
-            label = None
-    return wrapped
-
-
-def _continue_label(row: Line, more: Line) -> Line:
-    """The table row `row` (cells joined by " | ") with its first cell going on with `more`."""
-    label, _, rest = row.text.partition(" | ")
-    text = f"{label} {more.text}" + (f" | {rest}" if rest else "")
-    return Line(text, row.x0, row.x1, row.top, more.bottom, row.size, row.bold, row.page)
-
-
-def _row_as_line(row: list[Line]) -> list[Line]:
-    first = row[0]
-    text = " | ".join(line.text for line in row)
-    return [Line(text, first.x0, row[-1].x1, first.top, first.bottom, first.size, first.bold, first.page)]
 
 
 def _gutters(lines: list[Line], x0: float, x1: float) -> list[float]:

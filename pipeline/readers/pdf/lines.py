@@ -33,6 +33,9 @@ _SUPERSCRIPT_RATIO = 0.85
 # Glyphs drawn between two looks at the stop flag and the deadline (a few milliseconds of work).
 _CHECK_EVERY = 2000
 _RISE_SHARE = 0.2
+# A drawn line or bar at most this many points thick is a rule (a table's row lines are 0.5–1.5 pt thick).
+_RULE_MAX_THICKNESS = 2.0
+_RULE_MIN_LENGTH = 5.0
 
 
 @dataclass
@@ -64,6 +67,7 @@ class Page:
     has_images: bool
     charts: list[tuple[float, float, float, float]] = field(default_factory=list)  # x0, top, x1, bottom
     rects: list[tuple[float, float, float, float]] = field(default_factory=list)  # drawn rectangles, likewise
+    rules: list[tuple[float, float, float]] = field(default_factory=list)  # horizontal rules: x0, y, x1
     garbled: bool = False  # text whose fonts map no glyph to a letter; its lines are dropped
 
 
@@ -132,11 +136,12 @@ def read_pages(document, budget: Budget, max_pages: int, max_chars: int) -> tupl
 
 
 def page_from_layout(number: int, layout) -> Page:
-    from pdfminer.layout import LTCurve, LTFigure, LTImage, LTRect, LTTextLineHorizontal
+    from pdfminer.layout import LTCurve, LTFigure, LTImage, LTLine, LTRect, LTTextLineHorizontal
 
     lines: list[Line] = []
     shapes: list[tuple[float, float, float, float, int]] = []
     rects: list[tuple[float, float, float, float]] = []
+    rules: list[tuple[float, float, float]] = []
     has_images = False
 
     def walk(item) -> None:
@@ -153,6 +158,9 @@ def page_from_layout(number: int, layout) -> Page:
                 shapes.append((child.x0, top, child.x1, bottom, _plotted(child.pts)))
                 if isinstance(child, LTRect):
                     rects.append((child.x0, top, child.x1, bottom))
+                thin = bottom - top <= _RULE_MAX_THICKNESS and child.x1 - child.x0 >= _RULE_MIN_LENGTH
+                if thin and isinstance(child, (LTLine, LTRect)):  # a chart's plotted curves are not rules
+                    rules.append((child.x0, (top + bottom) / 2, child.x1))  # a line or a thin bar
             elif isinstance(child, LTFigure):
                 walk(c for c in child if isinstance(c, (LTImage, LTFigure, LTCurve)))  # its text is a chart's
             elif hasattr(child, "__iter__"):
@@ -160,7 +168,9 @@ def page_from_layout(number: int, layout) -> Page:
 
     walk(layout)
     lines.sort(key=lambda line: (round(line.top), line.x0))
-    page = Page(number, layout.width, layout.height, lines, has_images, find_charts(shapes, layout), rects)
+    page = Page(
+        number, layout.width, layout.height, lines, has_images, find_charts(shapes, layout), rects, rules
+    )
     unmapped = sum(len(code) for line in lines for code in _UNMAPPED.findall(line.text))
     if unmapped > _MAX_UNMAPPED_SHARE * sum(len(line.text) for line in lines):
         page.lines, page.garbled = [], True

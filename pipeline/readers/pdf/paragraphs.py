@@ -15,6 +15,7 @@ from pipeline.readers.pdf.hyphenation import Vocabulary, join_lines
 from pipeline.readers.pdf.layout import page_streams_of
 from pipeline.readers.pdf.lines import Line, Page, Stream
 from pipeline.readers.pdf.patterns import (
+    BULLET_ITEM,
     CAPTION,
     CONTENTS_ENTRY,
     ITEM_MARKER,
@@ -90,11 +91,15 @@ class _Builder:
         self.page_notes: list[list[Line]] = []
         self.ready_notes: list[list[Line]] = []
         self.page_boxes: list[Stream] = []
+        self.held: list[Stream] = []  # a caption standing inside a sentence, and its lines below
         self.ready_boxes: list[Stream] = []
 
     def add_stream(self, stream: Stream) -> None:
         if stream.boxed:
             self.page_boxes.append(stream)
+            return
+        if stream.lines and not stream.table and self._interrupts(stream):
+            self.held.append(stream)  # read after the sentence it stands in, like a box
             return
         self.page_notes.extend(stream.footnotes)
         if stream.table:
@@ -120,6 +125,22 @@ class _Builder:
             if not self.current:
                 self.kind = self._kind(line)
             self.current.append(line)
+
+    def _interrupts(self, stream: Stream) -> bool:
+        """A caption (and the lines right below it) set where a paragraph, still in its sentence, goes on
+        in the next column or page: a figure placed across the columns at a page's top."""
+        first = stream.lines[0]
+        if self.held:
+            last = self.held[-1].lines[-1]
+            if self._just_below(last, first) and abs(first.size - last.size) < 0.5:
+                return True
+        return bool(
+            CAPTION.match(first.text)
+            and self.current
+            and self.kind == "body"
+            and not SENTENCE_END.search(self.current[-1].text)
+            and not self._just_below(self.current[-1], first)
+        )
 
     def end_page(self) -> None:
         self.ready_notes.extend(self.page_notes)
@@ -234,8 +255,8 @@ class _Builder:
         kind = self.kind
         if any(self._style(line) != style for line in lines):
             style = "mixed"  # emphasis inside running text
-        if CONTENTS_ENTRY.search(lines[0].text):
-            kind = "list"  # a contents entry, in whatever type
+        if CONTENTS_ENTRY.search(lines[0].text) or BULLET_ITEM.match(lines[0].text):
+            kind = "list"  # a contents entry or a bulleted item, in whatever type
         elif style.startswith("large") and len(text) <= _LARGE_HEADING_MAX_CHARS:
             kind = "heading"
         elif (
@@ -253,6 +274,10 @@ class _Builder:
         elif kind == "list":
             text = ITEM_MARKER.sub("", text, count=1)
         self.blocks.append((kind, text))
+        held, self.held = self.held, []
+        for stream in held:
+            self.add_stream(stream)
+        self.flush()
         self._emit_boxes()
         self._emit_notes()
 

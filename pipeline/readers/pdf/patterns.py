@@ -13,6 +13,8 @@ BULLETS = "•◦▪▫■□●○‣⁃–—\\-*·✓✔✗➢➤►▶→⇒
 LIST_MARKER = re.compile(
     rf"^(?:[{BULLETS}]|\(cid:\d+\)|\(?(?:\d{{1,2}}|[a-z]{{1,2}}|[ivx]{{1,4}})[.)])\s+(?!(?:{MONTHS})\b)\S"
 )
+# A bulleted item (not a numbered one): never a heading, however large it is set (a slide's first level).
+BULLET_ITEM = re.compile(rf"^(?:[{BULLETS}]|\(cid:\d+\))\s+\S")
 # The marker itself, which leaves the item's text (the item keeps its kind, "list").
 ITEM_MARKER = re.compile(
     rf"^(?:[{BULLETS}]|\(cid:\d+\)|\(?(?:\d{{1,2}}|[a-zA-Z]{{1,2}}|[ivxIVX]{{1,4}})[.)])\s+(?!(?:{MONTHS})\b)"
