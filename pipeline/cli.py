@@ -112,7 +112,7 @@ def _absolute(path: Path | None) -> str | None:
 
 def _prepared(file: Path, config):
     from pipeline.detect import LanguageDetector
-    from pipeline.run import prepare
+    from pipeline.steps import prepare
 
     return prepare(file, LanguageDetector(config.language.candidates), config)
 

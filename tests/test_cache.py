@@ -12,7 +12,7 @@ from conftest import DEMO, FIXTURE_MODEL, demo_pairs
 
 from pipeline.cache import TranslationCache
 from pipeline.detect import LanguageDetector
-from pipeline.run import prepare
+from pipeline.steps import prepare
 from pipeline.translate import MAX_INPUT_TOKENS, Translator, chunk_tokens, translate_documents
 
 

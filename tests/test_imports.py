@@ -21,7 +21,6 @@ KNOWN_TANGLES = [
     # being reworked (PDF, OCR) by another branch: the registry's suffixes belong in a leaf module there
     {"pipeline.readers", "pipeline.readers.eml"},
     {"pipeline.models", "pipeline.shortlist", "pipeline.translate"},
-    {"pipeline.execute", "pipeline.ray_executor", "pipeline.run"},
 ]
 
 

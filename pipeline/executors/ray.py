@@ -5,7 +5,7 @@ every sentence in the translation cache, so the actors only translate what is ne
 `map_batches` on a pool of actors that each load the CTranslate2 model once; review and summary run as
 map tasks; the finished documents stream back to the driver, which writes their briefings (streamed to
 the files, pipeline.briefing) and puts the fresh translations in its cache as they arrive. Every step
-is pipeline.execute's, so the briefings are the same bytes as the local executor's.
+is pipeline.steps', so the briefings are the same bytes as the local executor's.
 
 Rows carry one pickled value ("payload"): a document's state between the stages, or its Failure. The
 `pipeline` package (and its model, under the same argos packages directory) must be installed on
@@ -28,7 +28,8 @@ from functools import cache
 
 from pipeline.budget import Interrupted, StopFlag
 from pipeline.config import Config, ConfigError
-from pipeline.execute import (
+from pipeline.reader import read_bytes
+from pipeline.steps import (
     Failure,
     Outcome,
     Todo,
@@ -39,7 +40,6 @@ from pipeline.execute import (
     prepare_work,
     translate_works,
 )
-from pipeline.reader import read_bytes
 
 # Documents planned at once (batch_size × actors × this): their shipped bytes and prepared documents
 # wait on the driver for the cache look-up, so this bounds the driver's memory (1,024 documents of the
