@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 _SCHEMA = """CREATE TABLE IF NOT EXISTS translations (
     key TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, score REAL, PRIMARY KEY (key, source)
 ) WITHOUT ROWID"""
-# Which build of the model each key's entries came from (pipeline.models.build_id).
+# Which build of the model each key's entries came from (pipeline.package.build_id).
 _BUILDS = "CREATE TABLE IF NOT EXISTS builds (key TEXT PRIMARY KEY, build TEXT NOT NULL) WITHOUT ROWID"
 # Caches of earlier versions have no score column: it is added (NULL for their rows) when opened.
 _ADD_SCORE = "ALTER TABLE translations ADD COLUMN score REAL"

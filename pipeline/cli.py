@@ -83,7 +83,8 @@ def _errors() -> Iterator[None]:
     """Turn the library's errors into one clear line and the documented exit code, never a traceback."""
     from pipeline.config import ConfigError
     from pipeline.fileio import OutputError
-    from pipeline.models import BrokenModelError, ModelError, NoModelError, PackagesDirError
+    from pipeline.models import NoModelError, PackagesDirError
+    from pipeline.package import BrokenModelError, ModelError
     from pipeline.reader import InputError
 
     try:
@@ -430,9 +431,10 @@ def models_list(
 ) -> None:
     """List installed translation packages, with the SHA-256 of the archive each was installed from."""
     from pipeline.models import describe, installed_packages, packages_dir
+    from pipeline.shortlist import state
 
     with _errors():
-        packages = [describe(pkg) for pkg in installed_packages()]
+        packages = [describe(pkg) | {"shortlist": state(pkg)} for pkg in installed_packages()]
     if as_json:
         typer.echo(json.dumps(packages, ensure_ascii=False, indent=2))
         return

@@ -95,6 +95,12 @@ def read_record(package: Package) -> ShortlistRecord | None:
         return None
 
 
+def state(pkg: Package) -> str | None:
+    """The last shortlist build's outcome in one line ("on: …" or "off: …"), None if never built."""
+    record = read_record(pkg)
+    return record.reason if record else None
+
+
 def active_model_dir(package: Package) -> tuple[Path, ShortlistRecord] | None:
     """The derived model directory and its record, when a verified shortlist is in place."""
     record = read_record(package)

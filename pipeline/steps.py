@@ -20,7 +20,7 @@ from pipeline.config import Config
 from pipeline.detect import LanguageDetector, detect_document
 from pipeline.document import Document
 from pipeline.inputs import Source
-from pipeline.models import BrokenModelError
+from pipeline.package import BrokenModelError
 from pipeline.reader import InputError, read_document
 from pipeline.render import document_title
 from pipeline.review import review_document

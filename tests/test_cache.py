@@ -106,7 +106,7 @@ def rebuilt_fixture(tmp_path: Path) -> Path:
 
 
 def test_a_package_without_install_record_is_told_apart_by_its_model_file(tmp_path):
-    from pipeline.models import build_id
+    from pipeline.package import build_id
 
     same = [package_with_version(tmp_path / name, "1.0") for name in ("a", "b")]
     assert build_id(same[0]) == build_id(same[1])  # unpacked twice: the same build

@@ -20,7 +20,6 @@ KNOWN_TANGLES = [
     # readers/eml.py asks the registry (readers/__init__) which attachments it can read; readers/ is
     # being reworked (PDF, OCR) by another branch: the registry's suffixes belong in a leaf module there
     {"pipeline.readers", "pipeline.readers.eml"},
-    {"pipeline.models", "pipeline.shortlist", "pipeline.translate"},
 ]
 
 

@@ -12,9 +12,16 @@ from test_cli import cli as run_cli
 
 from pipeline.cache import TranslationCache, default_cache_path
 from pipeline.config import ConfigError, load_config
-from pipeline.models import describe
 from pipeline.run import load_translator
-from pipeline.shortlist import VMAP_FILE, active_model_dir, build, read_record, rebuild_due, shortlist_dir
+from pipeline.shortlist import (
+    VMAP_FILE,
+    active_model_dir,
+    build,
+    read_record,
+    rebuild_due,
+    shortlist_dir,
+    state,
+)
 from pipeline.translate import Translator
 
 SOURCES = [source for source, _ in demo_pairs()]
@@ -62,7 +69,7 @@ def test_verified_shortlist_is_enlarged_until_it_passes_and_keeps_the_english(
     assert with_shortlist.translate(SOURCES) == [REFERENCE[s] for s in SOURCES]
     assert with_shortlist.info.shortlist
     assert with_shortlist.cache_key != Translator(installed_model, config.translate).cache_key
-    assert describe(installed_model)["shortlist"] == record.reason
+    assert state(installed_model) == record.reason
 
 
 def test_too_small_shortlist_fails_verification_and_stays_off(installed_model, config, cached):
@@ -72,7 +79,7 @@ def test_too_small_shortlist_fails_verification_and_stays_off(installed_model, c
     assert record.identical < record.verified_on
     assert active_model_dir(installed_model) is None
     assert not (shortlist_dir(installed_model) / "model").exists()
-    assert "off: " in describe(installed_model)["shortlist"]
+    assert "off: " in state(installed_model)
     # A run that asks for the shortlist translates without it, under the plain cache key.
     fast = dataclasses.replace(load_config(profile="fast"), shortlist=settings)
     translator = load_translator(fast)
