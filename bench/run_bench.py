@@ -251,6 +251,7 @@ def measure_stages(corpus: corpora.Corpus, config, repeats: int) -> tuple[dict, 
     from pipeline import run as run_module
     from pipeline import steps
     from pipeline.detect import LanguageDetector
+    from pipeline.engine import load_translator
     from pipeline.render import render_html, render_json, render_markdown
     from pipeline.split import split_sentences
     from pipeline.summarize import Length, summarize_document
@@ -280,7 +281,7 @@ def measure_stages(corpus: corpora.Corpus, config, repeats: int) -> tuple[dict, 
 
     log("stages: prepare")
     stages = {"prepare": timing(prepare, repeats)}
-    translator = run_module.load_translator(config)
+    translator = load_translator(config)
     translator.translate(split_sentences(WARMUP, "de"))
     log("stages: translate (pipeline translate stage, cache off)")
     stages["translate"] = timing(translate, repeats)

@@ -316,7 +316,7 @@ def translate(
     profile: ProfileOption = None,
 ) -> None:
     """Translate a document and print the English text, paragraph by paragraph."""
-    from pipeline.run import load_translator
+    from pipeline.engine import load_translator
     from pipeline.translate import translate_documents
 
     with _errors():
@@ -339,7 +339,7 @@ def summarize(
     summary: SummaryModeOption = None,
 ) -> None:
     """Print an extractive summary of a document in German or English."""
-    from pipeline.run import load_translator
+    from pipeline.engine import load_translator
     from pipeline.summarize import Length, summarize_document
     from pipeline.translate import translate_documents
 
@@ -377,9 +377,10 @@ def align(
     (machine translation compared with chrF), else paragraph lengths and shared anchors alone.
     """
     from pipeline.align import align_paragraphs, aligned_document, links_json
+    from pipeline.engine import load_glossary, load_translator
     from pipeline.models import NoModelError
     from pipeline.review import review_document
-    from pipeline.run import load_glossary, load_translator, safe_name, write_briefing
+    from pipeline.run import safe_name, write_briefing
     from pipeline.summarize import Length, summarize_document
 
     with _errors():
@@ -457,31 +458,17 @@ def models_shortlist(
     Built when none exists or `shortlist.rebuild_after` sentences were cached since, or with --rebuild;
     otherwise the state of the current one is shown. Used by `--profile fast` and `translate.shortlist`.
     """
-    from pipeline.cache import TranslationCache, default_cache_path
-    from pipeline.fileio import problem
-    from pipeline.models import find_package
-    from pipeline.shortlist import build, read_record, rebuild_due, shortlist_dir
-    from pipeline.translate import Translator
+    from pipeline.engine import refresh_shortlist
 
     with _errors():
         cfg = _config(config)
-        package = find_package(cfg.language.source, cfg.language.target)
-        cache = TranslationCache(default_cache_path())
-        cached = cache.count(Translator(package, cfg.translate, cache).cache_key)
-        if rebuild or rebuild_due(package, cfg.shortlist, cached):
-            try:
-                record = build(package, cfg.translate, cfg.shortlist, cache)
-            except OSError as exc:
-                where = shortlist_dir(package)
-                raise _fail(f"cannot write the shortlist in {where}: {problem(exc)}", EXIT_OUTPUT) from None
-        else:
-            record = read_record(package)
-            if record is None:
-                raise _fail(
-                    f"no shortlist: {cached} sentences cached, {cfg.shortlist.min_sentences} needed "
-                    "(translate more, or lower shortlist.min_sentences)",
-                    EXIT_FAILED,
-                )
+        record, cached = refresh_shortlist(cfg, rebuild)
+        if record is None:
+            raise _fail(
+                f"no shortlist: {cached} sentences cached, {cfg.shortlist.min_sentences} needed "
+                "(translate more, or lower shortlist.min_sentences)",
+                EXIT_FAILED,
+            )
     typer.echo(f"shortlist {record.reason}")
     typer.echo(
         f"      learned from {record.learned_from} sentences; {record.always_allowed} tokens always allowed, "

@@ -26,6 +26,7 @@ from pathlib import Path
 from pipeline.briefing import write_briefing
 from pipeline.budget import Budget, Interrupted, StopFlag
 from pipeline.config import EXECUTION_KEYS, Config, ConfigError
+from pipeline.engine import load_translator
 from pipeline.fileio import (
     OutputError,
     file_mode,
@@ -84,40 +85,6 @@ class RunReport:
     @property
     def failed(self) -> list[DocumentResult]:
         return [r for r in self.results if r.status == "failed"]
-
-
-def load_translator(config: Config):
-    """The installed package for the configured pair, with the shared cache if enabled and the
-    configured glossary.
-
-    Raises NoModelError when no package is installed and GlossaryError for a glossary that cannot be
-    used: callers do this before any other work.
-    """
-    from pipeline.cache import TranslationCache, default_cache_path
-    from pipeline.models import find_package
-    from pipeline.translate import Translator
-
-    glossary = load_glossary(config)
-    package = find_package(config.language.source, config.language.target)
-    if config.translate.device == "cuda":  # no GPU: one clear error before any work
-        from pipeline.translate import resolve_device
-
-        resolve_device("cuda")
-    cache = TranslationCache(default_cache_path()) if config.translate.cache else None
-    shortlist = None
-    if config.translate.shortlist:
-        from pipeline.shortlist import for_run
-
-        shortlist = for_run(package, config.standard_translate, config.shortlist, cache)
-    return Translator(package, config.translate, cache, glossary, shortlist=shortlist, profile=config.profile)
-
-
-def load_glossary(config: Config):
-    """The configured glossary (pipeline.glossary), or None."""
-    from pipeline.glossary import Glossary
-
-    path = config.review.glossary_path(config.path)
-    return Glossary.load(path) if path else None
 
 
 def config_fingerprint(config: Config, glossary_sha256: str | None = None) -> str:

@@ -23,7 +23,6 @@ import socket
 import threading
 import warnings
 from collections.abc import Iterator
-from dataclasses import replace
 from functools import cache
 
 from pipeline.budget import Interrupted, StopFlag
@@ -289,18 +288,13 @@ class _Translate:
     executor.intra_threads threads (set explicitly: Ray sets OMP_NUM_THREADS to the actor's CPUs)."""
 
     def __init__(self, config: Config, cache_key: str, glossary, shortlist):
-        from pipeline.models import find_package
-        from pipeline.translate import Translator
+        from pipeline.engine import actor_translator
 
-        settings = replace(config.translate, inter_threads=1, intra_threads=config.executor.intra_threads)
-        package = find_package(config.language.source, config.language.target)
-        self.translator = Translator(
-            package, settings, glossary=glossary, shortlist=shortlist, profile=config.profile
-        )
+        self.translator = actor_translator(config, glossary, shortlist)
         if self.translator.cache_key != cache_key:
             raise RuntimeError(
                 f"the de→en package on this node ({self.translator.info.package} "
-                f"{self.translator.info.version} at {package.package_path}) differs from the driver's; "
+                f"{self.translator.info.version} at {self.translator.path}) differs from the driver's; "
                 "install the same version on every node"
             )
         self.config = config
