@@ -377,11 +377,11 @@ def align(
     (machine translation compared with chrF), else paragraph lengths and shared anchors alone.
     """
     from pipeline.align import align_paragraphs, aligned_document, links_json
+    from pipeline.briefing import write_briefing
     from pipeline.engine import load_glossary, load_translator
+    from pipeline.inputs import safe_name
     from pipeline.models import NoModelError
-    from pipeline.review import review_document
-    from pipeline.run import safe_name, write_briefing
-    from pipeline.summarize import Length, summarize_document
+    from pipeline.steps import finish_document
 
     with _errors():
         cfg = _config(config, **{"summary.algorithm": algorithm, "summary.length": length})
@@ -398,8 +398,7 @@ def align(
             typer.echo(json.dumps(links_json(links), ensure_ascii=False, indent=2))
             return
         doc = aligned_document(source, target, links)
-        review_document(doc, glossary=load_glossary(cfg))
-        summarize_document(doc, cfg.summary.algorithm, Length.parse(cfg.summary.length), cfg.summary.mode)
+        finish_document(doc, cfg, glossary=load_glossary(cfg))
         name = safe_name(de_file.stem)
         write_briefing(doc, out, name, cfg.output.formats)
     typer.echo(f"{len(links)} links ({'with' if translator else 'without'} a model) → {out}/{name}.*")

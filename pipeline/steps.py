@@ -178,16 +178,21 @@ def translate_works(
     return survivors, failures
 
 
+def finish_document(
+    doc: Document, config: Config, budget: Budget = UNLIMITED, glossary: Glossary | None = None
+) -> None:
+    """Review (flags, with the glossary if any) and summarize one translated document, as configured."""
+    budget.check()
+    review_document(doc, budget, config.review.min_confidence, glossary)
+    summary = config.summary
+    summarize_document(doc, summary.algorithm, Length.parse(summary.length), summary.mode, budget)
+
+
 def finish_work(work: Work, config: Config, stop: StopFlag, glossary: Glossary | None = None) -> Outcome:
     """Review (with the run's glossary, if any) and summarize one translated document."""
     started = time.perf_counter()
     try:
-        budget = document_budget(stop, config, work.seconds)
-        budget.check()
-        review_document(work.doc, budget, config.review.min_confidence, glossary)
-        summary = config.summary
-        length = Length.parse(summary.length)
-        summarize_document(work.doc, summary.algorithm, length, summary.mode, budget)
+        finish_document(work.doc, config, document_budget(stop, config, work.seconds), glossary)
     except Exception as exc:  # noqa: BLE001
         return failure(work.source, work.sha256, exc, work.seconds + time.perf_counter() - started)
     return Briefing(
