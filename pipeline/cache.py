@@ -18,13 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.fileio import problem
+from pipeline.fileio import cache_dir, problem
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +41,7 @@ _CHUNK = 500  # SQLite's limit on bound parameters is 999 in old builds
 
 
 def default_cache_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "pipeline" / "translations.sqlite3"
+    return cache_dir() / "translations.sqlite3"
 
 
 def cache_key(settings: dict) -> str:

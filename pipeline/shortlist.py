@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import shutil
 import time
@@ -33,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.config import ShortlistConfig
-from pipeline.fileio import problem, write_atomic
+from pipeline.fileio import cache_dir, problem, write_atomic
 from pipeline.paths import child
 from pipeline.tokenizer import vocabulary
 
@@ -68,14 +67,9 @@ class ShortlistRecord:
     verify_seconds: float
     vmap_sha256: str
 
-    @property
-    def share_identical(self) -> float:
-        return self.identical / self.verified_on if self.verified_on else 0.0
-
 
 def shortlist_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "pipeline" / "shortlists"
+    return cache_dir() / "shortlists"
 
 
 def shortlist_dir(package: Package) -> Path:
