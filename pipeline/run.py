@@ -1,7 +1,9 @@
 """The batch job as a library call: inputs → briefings in an output directory.
 
-Stages per document: read → detect → split → translate → summarize → render. Documents go through in
-groups so translation batches the sentences of many documents at once while memory stays bounded.
+A run plans (which inputs changed), hands the documents to do to the executor `config.executor.kind`
+names (pipeline.executors, which run the per-document steps of pipeline.steps: read → detect → split →
+translate → review → summarize) and records each outcome (its briefing written, pipeline.briefing; the
+manifest and the index). The translator comes from pipeline.engine.
 
 Made for cron and systemd timers over folders other people fill: one run at a time per output
 directory (a file lock), unchanged inputs skipped (the manifest), every file written atomically, a bad
