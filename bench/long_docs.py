@@ -94,7 +94,7 @@ def summarize_child(sentences: int, algorithm: str) -> dict:
     translation), median of 3 runs (5 under 1,000 sentences); extra RSS over the prepared document."""
     from pipeline.config import load_config
     from pipeline.detect import LanguageDetector
-    from pipeline.run import prepare
+    from pipeline.steps import prepare
     from pipeline.summarize import Length, summarize_document
 
     config = load_config()
@@ -142,11 +142,12 @@ def render_child(size: int) -> dict:
     import gc
     import tempfile
 
+    from pipeline.briefing import write_briefing
     from pipeline.config import load_config
     from pipeline.detect import LanguageDetector
     from pipeline.document import ModelInfo, TargetSentence
     from pipeline.review import review_document
-    from pipeline.run import prepare, write_briefing
+    from pipeline.steps import prepare
     from pipeline.summarize import Length, summarize_document
 
     config = load_config()

@@ -42,8 +42,9 @@ def main() -> None:
 def measure(tmp: Path, paragraphs: int) -> dict:
     import ray
 
+    from pipeline.engine import load_translator
     from pipeline.models import install_file
-    from pipeline.run import load_translator, run
+    from pipeline.run import run
 
     install_file(run_bench.bench_package())
     corpus = corpora.build_corpus(run_bench.CACHE, paragraphs)

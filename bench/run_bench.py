@@ -249,19 +249,21 @@ def measure_stages(corpus: corpora.Corpus, config, repeats: int) -> tuple[dict, 
     Translation goes in the groups that `pipeline.run.run` uses. Returns the timings and the translations.
     """
     from pipeline import run as run_module
+    from pipeline import steps
     from pipeline.detect import LanguageDetector
+    from pipeline.engine import load_translator
     from pipeline.render import render_html, render_json, render_markdown
     from pipeline.split import split_sentences
     from pipeline.summarize import Length, summarize_document
     from pipeline.translate import translate_documents
 
     paths = [s.path for s in run_module.collect_sources([corpus.docs_dir])]
-    group = getattr(run_module, "DOCUMENTS_PER_BATCH", len(paths))
+    group = steps.DOCUMENTS_PER_BATCH
     docs: list = []
 
     def prepare():
         detector = LanguageDetector()  # once per run, as in run()
-        docs[:] = [run_module.prepare(path, detector, config) for path in paths]
+        docs[:] = [steps.prepare(path, detector, config) for path in paths]
 
     def translate():
         for start in range(0, len(docs), group):
@@ -279,7 +281,7 @@ def measure_stages(corpus: corpora.Corpus, config, repeats: int) -> tuple[dict, 
 
     log("stages: prepare")
     stages = {"prepare": timing(prepare, repeats)}
-    translator = run_module.load_translator(config)
+    translator = load_translator(config)
     translator.translate(split_sentences(WARMUP, "de"))
     log("stages: translate (pipeline translate stage, cache off)")
     stages["translate"] = timing(translate, repeats)
@@ -435,7 +437,7 @@ def measure_rss(corpus: corpora.Corpus, tmp: Path) -> dict:
     Each run starts from a copy of the translation cache the whole runs left (warm for the corpus's
     sentences); one group of documents, the last full one, has sentences outside it (see build_small_docs).
     """
-    from pipeline.run import DOCUMENTS_PER_BATCH
+    from pipeline.steps import DOCUMENTS_PER_BATCH
 
     config_file = tmp / "bench.toml"
     config_file.write_text("[translate]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in SETTINGS.items()))

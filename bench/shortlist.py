@@ -57,6 +57,7 @@ def main() -> None:
 def bench(r: dict, tmp: Path, plan: dict, argos: bool) -> None:
     from pipeline.cache import TranslationCache, default_cache_path
     from pipeline.config import load_config
+    from pipeline.engine import standard_translators
     from pipeline.models import install_file
     from pipeline.shortlist import active_model_dir, build
     from pipeline.split import split_sentences
@@ -80,7 +81,7 @@ def bench(r: dict, tmp: Path, plan: dict, argos: bool) -> None:
     r["learn_translate_seconds"] = time.perf_counter() - start
     rb.log("building and verifying the shortlist")
     start = time.perf_counter()
-    record = build(package, standard.translate, standard.shortlist, cache)
+    record = build(package, standard.shortlist, cache, standard_translators(package, standard))
     r["build"] = dataclasses.asdict(record) | {"total_seconds": time.perf_counter() - start}
     active = active_model_dir(package)
     if active is None:
@@ -151,6 +152,7 @@ def fixture_agreement(count: int) -> dict:
 
     from pipeline.cache import TranslationCache
     from pipeline.config import load_config
+    from pipeline.engine import standard_translators
     from pipeline.models import install_file
     from pipeline.shortlist import active_model_dir, build
     from pipeline.translate import Translator
@@ -165,7 +167,7 @@ def fixture_agreement(count: int) -> dict:
     Translator(package, standard.translate, cache).translate(demo)
     # The demo corpus is 52 sentences: far under the default minimum, so this build asks for less.
     settings = dataclasses.replace(standard.shortlist, min_sentences=len(demo) // 2)
-    record = build(package, standard.translate, settings, cache)
+    record = build(package, settings, cache, standard_translators(package, standard))
     active = active_model_dir(package)
     known = set(demo)
     sentences = [s for s in corpora.sentence_pool(11) if s not in known][:count]

@@ -80,7 +80,7 @@ def main() -> None:
 def measure(inter: int, intra: int, tokens: int, count: int) -> dict:
     """Translate the first `count` corpus sentences with these settings (cache off), after a warm-up."""
     from pipeline.config import load_config
-    from pipeline.run import load_translator
+    from pipeline.engine import load_translator
     from pipeline.split import split_sentences
 
     corpus = corpora.build_corpus(run_bench.CACHE, 300)

@@ -18,20 +18,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.fileio import problem
+from pipeline.fileio import cache_dir, problem
 
 log = logging.getLogger(__name__)
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS translations (
     key TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, score REAL, PRIMARY KEY (key, source)
 ) WITHOUT ROWID"""
-# Which build of the model each key's entries came from (pipeline.models.build_id).
+# Which build of the model each key's entries came from (pipeline.package.build_id).
 _BUILDS = "CREATE TABLE IF NOT EXISTS builds (key TEXT PRIMARY KEY, build TEXT NOT NULL) WITHOUT ROWID"
 # Caches of earlier versions have no score column: it is added (NULL for their rows) when opened.
 _ADD_SCORE = "ALTER TABLE translations ADD COLUMN score REAL"
@@ -42,8 +41,7 @@ _CHUNK = 500  # SQLite's limit on bound parameters is 999 in old builds
 
 
 def default_cache_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "pipeline" / "translations.sqlite3"
+    return cache_dir() / "translations.sqlite3"
 
 
 def cache_key(settings: dict) -> str:

@@ -83,7 +83,8 @@ def _errors() -> Iterator[None]:
     """Turn the library's errors into one clear line and the documented exit code, never a traceback."""
     from pipeline.config import ConfigError
     from pipeline.fileio import OutputError
-    from pipeline.models import BrokenModelError, ModelError, NoModelError, PackagesDirError
+    from pipeline.models import NoModelError, PackagesDirError
+    from pipeline.package import BrokenModelError, ModelError
     from pipeline.reader import InputError
 
     try:
@@ -112,7 +113,7 @@ def _absolute(path: Path | None) -> str | None:
 
 def _prepared(file: Path, config):
     from pipeline.detect import LanguageDetector
-    from pipeline.run import prepare
+    from pipeline.steps import prepare
 
     return prepare(file, LanguageDetector(config.language.candidates), config)
 
@@ -315,7 +316,7 @@ def translate(
     profile: ProfileOption = None,
 ) -> None:
     """Translate a document and print the English text, paragraph by paragraph."""
-    from pipeline.run import load_translator
+    from pipeline.engine import load_translator
     from pipeline.translate import translate_documents
 
     with _errors():
@@ -338,7 +339,7 @@ def summarize(
     summary: SummaryModeOption = None,
 ) -> None:
     """Print an extractive summary of a document in German or English."""
-    from pipeline.run import load_translator
+    from pipeline.engine import load_translator
     from pipeline.summarize import Length, summarize_document
     from pipeline.translate import translate_documents
 
@@ -376,10 +377,11 @@ def align(
     (machine translation compared with chrF), else paragraph lengths and shared anchors alone.
     """
     from pipeline.align import align_paragraphs, aligned_document, links_json
+    from pipeline.briefing import write_briefing
+    from pipeline.engine import load_glossary, load_translator
+    from pipeline.inputs import safe_name
     from pipeline.models import NoModelError
-    from pipeline.review import review_document
-    from pipeline.run import load_glossary, load_translator, safe_name, write_briefing
-    from pipeline.summarize import Length, summarize_document
+    from pipeline.steps import finish_document
 
     with _errors():
         cfg = _config(config, **{"summary.algorithm": algorithm, "summary.length": length})
@@ -396,8 +398,7 @@ def align(
             typer.echo(json.dumps(links_json(links), ensure_ascii=False, indent=2))
             return
         doc = aligned_document(source, target, links)
-        review_document(doc, glossary=load_glossary(cfg))
-        summarize_document(doc, cfg.summary.algorithm, Length.parse(cfg.summary.length), cfg.summary.mode)
+        finish_document(doc, cfg, glossary=load_glossary(cfg))
         name = safe_name(de_file.stem)
         write_briefing(doc, out, name, cfg.output.formats)
     typer.echo(f"{len(links)} links ({'with' if translator else 'without'} a model) → {out}/{name}.*")
@@ -430,9 +431,10 @@ def models_list(
 ) -> None:
     """List installed translation packages, with the SHA-256 of the archive each was installed from."""
     from pipeline.models import describe, installed_packages, packages_dir
+    from pipeline.shortlist import state
 
     with _errors():
-        packages = [describe(pkg) for pkg in installed_packages()]
+        packages = [describe(pkg) | {"shortlist": state(pkg)} for pkg in installed_packages()]
     if as_json:
         typer.echo(json.dumps(packages, ensure_ascii=False, indent=2))
         return
@@ -455,31 +457,17 @@ def models_shortlist(
     Built when none exists or `shortlist.rebuild_after` sentences were cached since, or with --rebuild;
     otherwise the state of the current one is shown. Used by `--profile fast` and `translate.shortlist`.
     """
-    from pipeline.cache import TranslationCache, default_cache_path
-    from pipeline.fileio import problem
-    from pipeline.models import find_package
-    from pipeline.shortlist import build, read_record, rebuild_due, shortlist_dir
-    from pipeline.translate import Translator
+    from pipeline.engine import refresh_shortlist
 
     with _errors():
         cfg = _config(config)
-        package = find_package(cfg.language.source, cfg.language.target)
-        cache = TranslationCache(default_cache_path())
-        cached = cache.count(Translator(package, cfg.translate, cache).cache_key)
-        if rebuild or rebuild_due(package, cfg.shortlist, cached):
-            try:
-                record = build(package, cfg.translate, cfg.shortlist, cache)
-            except OSError as exc:
-                where = shortlist_dir(package)
-                raise _fail(f"cannot write the shortlist in {where}: {problem(exc)}", EXIT_OUTPUT) from None
-        else:
-            record = read_record(package)
-            if record is None:
-                raise _fail(
-                    f"no shortlist: {cached} sentences cached, {cfg.shortlist.min_sentences} needed "
-                    "(translate more, or lower shortlist.min_sentences)",
-                    EXIT_FAILED,
-                )
+        record, cached = refresh_shortlist(cfg, rebuild)
+        if record is None:
+            raise _fail(
+                f"no shortlist: {cached} sentences cached, {cfg.shortlist.min_sentences} needed "
+                "(translate more, or lower shortlist.min_sentences)",
+                EXIT_FAILED,
+            )
     typer.echo(f"shortlist {record.reason}")
     typer.echo(
         f"      learned from {record.learned_from} sentences; {record.always_allowed} tokens always allowed, "

@@ -116,7 +116,7 @@ class LimitsConfig:
 
 @dataclass(frozen=True)
 class ExecutorConfig:
-    """Where the documents are processed: "local" (this process) or "ray" (pipeline.ray_executor)."""
+    """Where the documents are processed: "local" (this process) or "ray" (pipeline.executors.ray)."""
 
     kind: str
     address: str  # Ray cluster address ("" = start a local one; "auto" = the one this node joined)

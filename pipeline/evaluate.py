@@ -18,8 +18,8 @@ from typing import Any
 
 from sacrebleu.metrics import BLEU, CHRF
 
+from pipeline.inputs import safe_name
 from pipeline.reader import SUPPORTED_SUFFIXES, InputError, read_document
-from pipeline.run import safe_name
 
 BRIEFING_SCHEMA = "briefing/1"
 

@@ -38,6 +38,12 @@ _PROBLEMS = {
 }
 
 
+def cache_dir() -> Path:
+    """The pipeline's folder in the user's cache directory ($XDG_CACHE_HOME/pipeline, else
+    ~/.cache/pipeline): the translation cache, the shortlists and the language tables live under it."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pipeline"
+
+
 class OutputError(Exception):
     """The output directory (or one file in it) cannot be written; the message names it and says why."""
 

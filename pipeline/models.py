@@ -9,12 +9,12 @@ imported lazily, inside the functions.
 Every package directory argostranslate reads is searched (`settings.package_dirs`), so packages that
 argostranslate or `argospm` installed are used too. The argos index gives no checksum, so an install
 records the SHA-256 of the archive it installed (`INSTALL_RECORD` in the package directory), which
-`models list` shows for users who verify packages by hand.
+`models list` shows for users who verify packages by hand. What a package *is* (its name, version and
+build; the install record) is read in pipeline.package, which the translator and the shortlist read too.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import stat
@@ -28,8 +28,8 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from pipeline.document import ModelInfo
 from pipeline.fileio import problem, write_atomic
+from pipeline.package import INSTALL_RECORD, ModelError, install_record, model_info, sha256_file
 from pipeline.paths import is_plain_token
 from pipeline.tokenizer import BPE_FILE, SENTENCEPIECE_FILE
 
@@ -39,13 +39,8 @@ if TYPE_CHECKING:
 MAX_UNPACKED_BYTES = 4 * 1024**3
 REQUIRED_ENTRIES = ("metadata.json", "model/")
 TOKENIZER_FILES = (SENTENCEPIECE_FILE, BPE_FILE)  # a package carries at least one
-INSTALL_RECORD = ".pipeline-install.json"
 # A dropped connection is retried this many times, each attempt resuming where the last one stopped.
 DOWNLOAD_ATTEMPTS = 5
-
-
-class ModelError(Exception):
-    """A package that cannot be installed or used; the message says why."""
 
 
 class NoModelError(ModelError):
@@ -56,17 +51,6 @@ class NoModelError(ModelError):
             "                       (downloads it from the Argos package index, once, online)\n"
             f"  pipeline models install --file translate-{from_code}_{to_code}-1_0.argosmodel"
             "   (a package file you already have; the index's name for version 1.0)"
-        )
-
-
-class BrokenModelError(ModelError):
-    """The installed package cannot be loaded (a damaged model.bin, config.json or tokenizer): no
-    document could be translated, so the run stops (exit 3) instead of failing each one."""
-
-    def __init__(self, path: Path, exc: Exception):
-        super().__init__(
-            f"the installed package {path} cannot be loaded ({type(exc).__name__}: {exc}); install a "
-            "working one with `pipeline models install`"
         )
 
 
@@ -131,34 +115,15 @@ def find_package(from_code: str, to_code: str) -> Package:
     return max(candidates, key=version)
 
 
-def model_info(
-    pkg: Package, settings: dict | None = None, shortlist: bool = False, profile: str = "standard"
-) -> ModelInfo:
-    name = getattr(pkg, "package_name", None) or Path(pkg.package_path).name
-    return ModelInfo(
-        package=name,
-        version=str(pkg.package_version),
-        from_code=pkg.from_code,
-        to_code=pkg.to_code,
-        path=str(pkg.package_path),
-        settings=settings or {},
-        shortlist=shortlist,
-        profile=profile,
-    )
-
-
 def _is_usable(path: Path) -> bool:
     return (path / "model").is_dir() and any((path / name).is_file() for name in TOKENIZER_FILES)
 
 
 def describe(pkg: Package) -> dict:
-    """What `models list` shows of an installed package (`--json` prints exactly this)."""
+    """What `models list` shows of an installed package (with its shortlist's state, pipeline.shortlist)."""
     info = model_info(pkg)
     path = Path(info.path)
-    try:
-        record = json.loads((path / INSTALL_RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        record = {}  # installed by argostranslate or argospm, or by hand
+    record = install_record(path)
     return {
         "package": info.package,
         "version": info.version,
@@ -169,34 +134,7 @@ def describe(pkg: Package) -> dict:
         "usable": _is_usable(path),
         "sha256": record.get("sha256"),
         "source": record.get("source"),
-        "shortlist": shortlist_state(pkg),
     }
-
-
-def build_id(pkg: Package) -> str:
-    """Which build of the package is installed, so that two builds of one name and version (a package
-    rebuilt or replaced) differ: the SHA-256 of the archive `models install` unpacked (its record), else
-    (installed by argostranslate, argospm or by hand) the SHA-256 of its model file, one read of it
-    (SHA-256 runs at about 1.7 GB/s on the 2-core AMD EPYC dev machine: 0.06 s per 100 MB)."""
-    path = Path(pkg.package_path)
-    try:
-        sha256 = json.loads((path / INSTALL_RECORD).read_text(encoding="utf-8")).get("sha256")
-        if sha256:
-            return f"archive:{sha256}"
-    except (OSError, ValueError, AttributeError):
-        pass  # no record
-    try:
-        return f"model.bin:{_sha256(path / 'model' / 'model.bin')}"
-    except OSError:
-        return "unknown"  # the package's own check reports a missing model
-
-
-def shortlist_state(pkg: Package) -> str | None:
-    """The last shortlist build's outcome in one line ("on: …" or "off: …"), None if never built."""
-    from pipeline.shortlist import read_record
-
-    record = read_record(pkg)
-    return record.reason if record else None
 
 
 def remove(name: str, version: str | None = None) -> list[Path]:
@@ -251,7 +189,7 @@ def install_file(
             with zipfile.ZipFile(path) as archive:
                 archive.extractall(staging / "new")
             try_package(Package(staging / "new" / top), path)
-            record = {"sha256": _sha256(path), "source": source or str(Path(path).resolve())}
+            record = {"sha256": sha256_file(path), "source": source or str(Path(path).resolve())}
             write_atomic(staging / "new" / top / INSTALL_RECORD, json.dumps(record, indent=2) + "\n")
             if destination.exists():
                 destination.rename(staging / "replaced")
@@ -373,7 +311,7 @@ def install_from_index(
         ) from None
     # The index gives no checksum today; one it gives is checked.
     expected = entry.get("sha256") or entry.get("checksum")
-    if expected and _sha256(part) != str(expected).lower():
+    if expected and sha256_file(part) != str(expected).lower():
         part.unlink()
         raise ModelError(f"downloaded package for {from_code}→{to_code} fails its checksum")
     try:
@@ -424,11 +362,3 @@ def _download(url: str, part: Path, progress: Callable[[int, int | None], None] 
         if attempt == DOWNLOAD_ATTEMPTS:
             raise error
         time.sleep(2 ** (attempt - 1))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -1,7 +1,9 @@
 """The batch job as a library call: inputs → briefings in an output directory.
 
-Stages per document: read → detect → split → translate → summarize → render. Documents go through in
-groups so translation batches the sentences of many documents at once while memory stays bounded.
+A run plans (which inputs changed), hands the documents to do to the executor `config.executor.kind`
+names (pipeline.executors, which run the per-document steps of pipeline.steps: read → detect → split →
+translate → review → summarize) and records each outcome (its briefing written, pipeline.briefing; the
+manifest and the index). The translator comes from pipeline.engine.
 
 Made for cron and systemd timers over folders other people fill: one run at a time per output
 directory (a file lock), unchanged inputs skipped (the manifest), every file written atomically, a bad
@@ -24,10 +26,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from pipeline.briefing import write_briefing
-from pipeline.budget import UNLIMITED, Budget, Interrupted, StopFlag
+from pipeline.budget import Budget, Interrupted, StopFlag
 from pipeline.config import EXECUTION_KEYS, Config, ConfigError
-from pipeline.detect import LanguageDetector, detect_document
-from pipeline.document import Document
+from pipeline.engine import load_translator
 from pipeline.fileio import (
     OutputError,
     file_mode,
@@ -40,22 +41,12 @@ from pipeline.inputs import Ignored, Source, collect_sources, file_sha256, safe_
 from pipeline.jsonstream import NotJSON
 from pipeline.manifest import Entry, Manifest
 from pipeline.paths import UnsafePath, child
-from pipeline.reader import InputError, read_document
 from pipeline.render import IndexEntry, render_index
 from pipeline.review import REVIEW_VERSION
-from pipeline.split import split_document
+from pipeline.steps import DOCUMENTS_PER_BATCH, Failure, failure
 
-DOCUMENTS_PER_BATCH = 32
-# A document of more sentences than this is translated on its own, after the rest of its group is done
-# and written, so the small documents never wait for it (and it is sliced: pipeline.translate). About
-# four times the sentences of a whole group of the bench corpus's documents (~15 sentences each).
-GROUP_SENTENCES = 2_000
-# Files larger than this are read only once the rest of their group is written, so the small documents
-# do not wait for a long one's reading either (a few seconds per MB). About GROUP_SENTENCES sentences of
-# the bench corpus (~70 bytes each); only the order depends on it.
-LONG_FILE_BYTES = 150_000
 LOCK_NAME = ".pipeline.lock"
-# pipeline.inputs' names, used from here by the executors, the CLI and the benchmarks.
+# pipeline.inputs' names, used from here by the CLI, the tests and the benchmarks.
 __all__ = ["Source", "collect_sources", "run", "safe_name"]
 log = logging.getLogger(__name__)
 
@@ -98,61 +89,6 @@ class RunReport:
         return [r for r in self.results if r.status == "failed"]
 
 
-def load_translator(config: Config):
-    """The installed package for the configured pair, with the shared cache if enabled and the
-    configured glossary.
-
-    Raises NoModelError when no package is installed and GlossaryError for a glossary that cannot be
-    used: callers do this before any other work.
-    """
-    from pipeline.cache import TranslationCache, default_cache_path
-    from pipeline.models import find_package
-    from pipeline.translate import Translator
-
-    glossary = load_glossary(config)
-    package = find_package(config.language.source, config.language.target)
-    if config.translate.device == "cuda":  # no GPU: one clear error before any work
-        from pipeline.translate import resolve_device
-
-        resolve_device("cuda")
-    cache = TranslationCache(default_cache_path()) if config.translate.cache else None
-    shortlist = None
-    if config.translate.shortlist:
-        from pipeline.shortlist import for_run
-
-        shortlist = for_run(package, config.standard_translate, config.shortlist, cache)
-    return Translator(package, config.translate, cache, glossary, shortlist=shortlist, profile=config.profile)
-
-
-def load_glossary(config: Config):
-    """The configured glossary (pipeline.glossary), or None."""
-    from pipeline.glossary import Glossary
-
-    path = config.review.glossary_path(config.path)
-    return Glossary.load(path) if path else None
-
-
-def prepare(
-    path: Path,
-    detector: LanguageDetector,
-    config: Config,
-    budget: Budget = UNLIMITED,
-    data: bytes | None = None,
-) -> Document:
-    """Read (or parse the file's shipped `data`), detect and split one document; refuse languages the
-    pipeline cannot handle."""
-    doc = read_document(path, max_bytes=config.input.max_bytes, budget=budget, data=data)
-    doc.target_lang = config.language.target
-    detect_document(doc, detector, budget)
-    if doc.lang not in (config.language.source, config.language.target):
-        raise InputError(
-            f"{path}: document language is {doc.lang or 'unknown'}; this pipeline handles "
-            f"{config.language.source} (translated) and {config.language.target} (summarized)"
-        )
-    split_document(doc, budget)
-    return doc
-
-
 def config_fingerprint(config: Config, glossary_sha256: str | None = None) -> str:
     """What the briefings depend on; threads, device, cache and input limits do not change a briefing.
     The glossary counts by its content, wherever it is."""
@@ -188,7 +124,7 @@ def run(
     OutputError when `out_dir` cannot be written (a full disk stops the run at once; the manifest then
     lists only complete briefings, and the next run picks up where this one stopped).
     `on_progress(done, total)` follows the sentences of the translation under way (local executor).
-    The work is done by the executor that `config.executor.kind` names (pipeline.execute).
+    The work is done by the executor that `config.executor.kind` names (pipeline.executors).
     """
     translator = translator or load_translator(config)
     ignored: list[Ignored] = []
@@ -235,14 +171,14 @@ def make_executor(config: Config, translator, stop: StopFlag, on_progress=None):
     """The executor `config.executor.kind` names; Ray is imported only when it is the one."""
     if config.executor.kind == "ray":
         try:
-            from pipeline.ray_executor import RayExecutor
+            from pipeline.executors.ray import RayExecutor
         except ImportError as exc:
             raise ConfigError(
                 f"{config.path}: executor.kind = ray needs Ray Data ({exc}); install it with "
                 "pip install '.[ray]'"
             ) from None
         return RayExecutor(config, translator, stop)
-    from pipeline.execute import LocalExecutor
+    from pipeline.executors.local import LocalExecutor
 
     return LocalExecutor(config, translator, stop, on_progress)
 
@@ -283,8 +219,6 @@ class _Record:
         """Write a finished document's briefing (streamed, all formats replaced together; an OutputError
         stops the run: the next one would fail the same way) and its manifest entry, or record a
         failure."""
-        from pipeline.execute import Failure, failure
-
         source = outcome.source
         if isinstance(outcome, Failure):
             self.manifest.entries[source.name] = Entry(

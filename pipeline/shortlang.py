@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.fileio import current_umask
+from pipeline.fileio import cache_dir, current_umask
 from pipeline.split import split_words
 
 log = logging.getLogger(__name__)
@@ -59,8 +59,7 @@ MANIFEST = "manifest.json"
 
 
 def cache_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "pipeline" / "shortlang"
+    return cache_dir() / "shortlang"
 
 
 # --- the cached arrays ---------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import shutil
 import time
@@ -33,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.config import ShortlistConfig
-from pipeline.fileio import problem, write_atomic
+from pipeline.fileio import cache_dir, problem, write_atomic
 from pipeline.paths import child
 from pipeline.tokenizer import vocabulary
 
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from argostranslate.package import Package
 
     from pipeline.cache import TranslationCache
+    from pipeline.engine import MakeTranslator
     from pipeline.tokenizer import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -67,14 +67,9 @@ class ShortlistRecord:
     verify_seconds: float
     vmap_sha256: str
 
-    @property
-    def share_identical(self) -> float:
-        return self.identical / self.verified_on if self.verified_on else 0.0
-
 
 def shortlist_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "pipeline" / "shortlists"
+    return cache_dir() / "shortlists"
 
 
 def shortlist_dir(package: Package) -> Path:
@@ -93,6 +88,12 @@ def read_record(package: Package) -> ShortlistRecord | None:
         return ShortlistRecord(**data)
     except (OSError, ValueError, TypeError):
         return None
+
+
+def state(pkg: Package) -> str | None:
+    """The last shortlist build's outcome in one line ("on: …" or "off: …"), None if never built."""
+    record = read_record(pkg)
+    return record.reason if record else None
 
 
 def active_model_dir(package: Package) -> tuple[Path, ShortlistRecord] | None:
@@ -162,15 +163,15 @@ def held_out(source: str) -> bool:
 
 def build(
     package: Package,
-    translate_settings,
     settings: ShortlistConfig,
     cache: TranslationCache,
+    make_translator: MakeTranslator,
 ) -> ShortlistRecord:
-    """Learn, verify, enlarge or leave off; writes the derived directory and its record, and logs it."""
-    from pipeline.translate import Translator
-
+    """Learn, verify, enlarge or leave off; writes the derived directory and its record, and logs it.
+    `make_translator(cache, shortlist)` makes the plain translator and each one under trial
+    (pipeline.engine.standard_translators)."""
     start = time.monotonic()
-    plain = Translator(package, translate_settings, cache)
+    plain = make_translator(cache, None)
     pairs = cache.pairs(plain.cache_key)
     learning = [(s, t) for s, t in pairs if not held_out(s)]
     checking = [(s, t) for s, t in pairs if held_out(s)][: settings.verify_sentences]
@@ -191,7 +192,7 @@ def build(
         candidate = _write_model_dir(package, target / "model.new", vmap_text(vmap, extra))
         build_seconds = time.monotonic() - built
         checked = time.monotonic()
-        trial = Translator(package, translate_settings, None, shortlist=candidate)
+        trial = make_translator(None, candidate)
         english = trial.translate([s for s, _ in checking])
         identical = sum(e == t for e, (_, t) in zip(english, checking, strict=True))
         share = identical / len(checking) if checking else 0.0
@@ -266,19 +267,33 @@ def rebuild_due(package: Package, settings: ShortlistConfig, cached_sentences: i
     return cached_sentences - record.cache_sentences >= settings.rebuild_after
 
 
+def refresh(
+    package: Package,
+    settings: ShortlistConfig,
+    cache: TranslationCache,
+    make_translator: MakeTranslator,
+    rebuild: bool = False,
+) -> tuple[ShortlistRecord | None, int]:
+    """Build when due (or `rebuild`); the current record (None: never built) and the cached sentences
+    it counts from. OSError when the derived directory cannot be written."""
+    cached = cache.count(make_translator(cache, None).cache_key)
+    if rebuild or rebuild_due(package, settings, cached):
+        return build(package, settings, cache, make_translator), cached
+    return read_record(package), cached
+
+
 def for_run(
-    package: Package, translate_settings, settings: ShortlistConfig, cache: TranslationCache | None
+    package: Package,
+    settings: ShortlistConfig,
+    cache: TranslationCache | None,
+    make_translator: MakeTranslator,
 ) -> Path | None:
     """The shortlist model directory a run with `translate.shortlist` on uses, rebuilt first when due."""
-    from pipeline.translate import Translator
-
     if cache is not None:
-        cached = cache.count(Translator(package, translate_settings, cache).cache_key)
-        if rebuild_due(package, settings, cached):
-            try:
-                build(package, translate_settings, settings, cache)
-            except OSError as exc:  # the cache directory is full or read-only: go on as before
-                log.warning("cannot build a shortlist in %s: %s", shortlist_dir(package), problem(exc))
+        try:
+            refresh(package, settings, cache, make_translator)
+        except OSError as exc:  # the cache directory is full or read-only: go on as before
+            log.warning("cannot build a shortlist in %s: %s", shortlist_dir(package), problem(exc))
     active = active_model_dir(package)
     if active is None:
         record = read_record(package)

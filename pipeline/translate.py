@@ -39,7 +39,7 @@ from pipeline.config import EXECUTION_KEYS, ConfigError, TranslateConfig
 from pipeline.document import VERBATIM_KINDS, Document, TargetSentence
 from pipeline.glossary import RULES_VERSION as GLOSSARY_RULES
 from pipeline.glossary import Glossary, Masked, placeholders
-from pipeline.models import BrokenModelError, build_id, model_info
+from pipeline.package import BrokenModelError, build_id, model_info
 from pipeline.tokenizer import load_tokenizer
 from pipeline.untranslatable import protect
 
@@ -128,7 +128,7 @@ class Translator:
 
     @cached_property
     def build(self) -> str:
-        """Which build of the package this is (models.build_id): read only where a cache or a briefing
+        """Which build of the package this is (package.build_id): read only where a cache or a briefing
         fingerprint needs it, never by a Ray actor."""
         return build_id(self._package)
 

@@ -16,7 +16,7 @@ from conftest import DEMO, ROOT
 from pipeline.align import align_paragraphs, aligned_document, anchors, length_cost, links_json
 from pipeline.detect import LanguageDetector
 from pipeline.document import Document, Link
-from pipeline.run import prepare
+from pipeline.steps import prepare
 
 GOLD = json.loads((ROOT / "tests" / "data" / "align" / "gold.json").read_text(encoding="utf-8"))["pairs"]
 

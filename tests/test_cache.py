@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import DEMO, FIXTURE_MODEL, demo_pairs
 
-from pipeline.cache import TranslationCache
+from pipeline.cache import TranslationCache, default_cache_path
 from pipeline.detect import LanguageDetector
-from pipeline.run import prepare
+from pipeline.steps import prepare
 from pipeline.translate import MAX_INPUT_TOKENS, Translator, chunk_tokens, translate_documents
 
 
@@ -106,7 +106,7 @@ def rebuilt_fixture(tmp_path: Path) -> Path:
 
 
 def test_a_package_without_install_record_is_told_apart_by_its_model_file(tmp_path):
-    from pipeline.models import build_id
+    from pipeline.package import build_id
 
     same = [package_with_version(tmp_path / name, "1.0") for name in ("a", "b")]
     assert build_id(same[0]) == build_id(same[1])  # unpacked twice: the same build
@@ -212,3 +212,14 @@ def test_a_long_input_goes_in_slices_each_cached_and_a_stop_keeps_the_finished_o
     # only the first slice was kept (the stop came during the second): the rest is translated now
     assert resumed.translated_count == len(sources) - 5
     assert seen[0] == (5, len(sources)) and seen[-1] == (len(sources), len(sources)) and seen == sorted(seen)
+
+
+def test_every_cache_lies_in_the_one_pipeline_cache_folder(tmp_path, monkeypatch):
+    from pipeline.shortlang import cache_root
+    from pipeline.shortlist import shortlist_root
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    folders = {default_cache_path().parent, shortlist_root().parent, cache_root().parent}
+    assert folders == {tmp_path / "pipeline"}
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert default_cache_path().parent == Path.home() / ".cache" / "pipeline"

@@ -12,9 +12,16 @@ from test_cli import cli as run_cli
 
 from pipeline.cache import TranslationCache, default_cache_path
 from pipeline.config import ConfigError, load_config
-from pipeline.models import describe
-from pipeline.run import load_translator
-from pipeline.shortlist import VMAP_FILE, active_model_dir, build, read_record, rebuild_due, shortlist_dir
+from pipeline.engine import load_translator, standard_translators
+from pipeline.shortlist import (
+    VMAP_FILE,
+    active_model_dir,
+    build,
+    read_record,
+    rebuild_due,
+    shortlist_dir,
+    state,
+)
 from pipeline.translate import Translator
 
 SOURCES = [source for source, _ in demo_pairs()]
@@ -45,9 +52,8 @@ def test_verified_shortlist_is_enlarged_until_it_passes_and_keeps_the_english(
     installed_model, config, cached
 ):
     # 125 always-allowed tokens lose most held-out sentences on this 500-token model; doubling twice passes.
-    record = build(
-        installed_model, config.translate, sizes(config, always_allowed=125, enlarge_rounds=2), cached
-    )
+    settings = sizes(config, always_allowed=125, enlarge_rounds=2)
+    record = build(installed_model, settings, cached, standard_translators(installed_model, config))
     assert record.active and record.reason.startswith("on: ")
     assert record.always_allowed == 500 and record.verified_on > 0 and record.identical == record.verified_on
     assert record.learned_from + record.verified_on == len(
@@ -62,17 +68,17 @@ def test_verified_shortlist_is_enlarged_until_it_passes_and_keeps_the_english(
     assert with_shortlist.translate(SOURCES) == [REFERENCE[s] for s in SOURCES]
     assert with_shortlist.info.shortlist
     assert with_shortlist.cache_key != Translator(installed_model, config.translate).cache_key
-    assert describe(installed_model)["shortlist"] == record.reason
+    assert state(installed_model) == record.reason
 
 
 def test_too_small_shortlist_fails_verification_and_stays_off(installed_model, config, cached):
     settings = sizes(config, always_allowed=20, per_source_token=1)
-    record = build(installed_model, config.translate, settings, cached)
+    record = build(installed_model, settings, cached, standard_translators(installed_model, config))
     assert not record.active and record.reason.startswith("off: ")
     assert record.identical < record.verified_on
     assert active_model_dir(installed_model) is None
     assert not (shortlist_dir(installed_model) / "model").exists()
-    assert "off: " in describe(installed_model)["shortlist"]
+    assert "off: " in state(installed_model)
     # A run that asks for the shortlist translates without it, under the plain cache key.
     fast = dataclasses.replace(load_config(profile="fast"), shortlist=settings)
     translator = load_translator(fast)
@@ -81,7 +87,7 @@ def test_too_small_shortlist_fails_verification_and_stays_off(installed_model, c
 
 def test_too_few_cached_sentences_build_no_shortlist_until_there_are_enough(installed_model, config, cached):
     few = sizes(config, min_sentences=10_000)
-    record = build(installed_model, config.translate, few, cached)
+    record = build(installed_model, few, cached, standard_translators(installed_model, config))
     assert not record.active and "too few cached sentences" in record.reason
     assert active_model_dir(installed_model) is None
     assert not rebuild_due(installed_model, few, 9_999) and rebuild_due(installed_model, few, 10_000)
@@ -98,7 +104,12 @@ def test_derived_model_directory_never_touches_the_installed_package(installed_m
         }
 
     before = snapshot()
-    build(installed_model, config.translate, sizes(config, always_allowed=500), cached)
+    build(
+        installed_model,
+        sizes(config, always_allowed=500),
+        cached,
+        standard_translators(installed_model, config),
+    )
     assert snapshot() == before and not (package / "model" / VMAP_FILE).exists()
     model_dir, _ = active_model_dir(installed_model)
     assert package.resolve() not in model_dir.resolve().parents
@@ -110,7 +121,7 @@ def test_rebuild_is_due_after_enough_new_cached_sentences(installed_model, confi
     settings = sizes(config, always_allowed=500, rebuild_after=5)
     count = cached.count(Translator(installed_model, config.translate).cache_key)
     assert rebuild_due(installed_model, settings, count)  # never built
-    build(installed_model, config.translate, settings, cached)
+    build(installed_model, settings, cached, standard_translators(installed_model, config))
     assert read_record(installed_model).cache_sentences == count
     assert not rebuild_due(installed_model, settings, count + 4)
     assert rebuild_due(installed_model, settings, count + 5)

@@ -14,7 +14,7 @@ from sumy_reference import SCORED, reference_scores
 
 import pipeline.summarize as summarize
 from pipeline.detect import LanguageDetector
-from pipeline.run import prepare
+from pipeline.steps import prepare
 from pipeline.summarize import MODES, Length, summarize_document
 from pipeline.translate import translate_documents
 

@@ -5,7 +5,7 @@ every sentence in the translation cache, so the actors only translate what is ne
 `map_batches` on a pool of actors that each load the CTranslate2 model once; review and summary run as
 map tasks; the finished documents stream back to the driver, which writes their briefings (streamed to
 the files, pipeline.briefing) and puts the fresh translations in its cache as they arrive. Every step
-is pipeline.execute's, so the briefings are the same bytes as the local executor's.
+is pipeline.steps', so the briefings are the same bytes as the local executor's.
 
 Rows carry one pickled value ("payload"): a document's state between the stages, or its Failure. The
 `pipeline` package (and its model, under the same argos packages directory) must be installed on
@@ -23,12 +23,12 @@ import socket
 import threading
 import warnings
 from collections.abc import Iterator
-from dataclasses import replace
 from functools import cache
 
 from pipeline.budget import Interrupted, StopFlag
 from pipeline.config import Config, ConfigError
-from pipeline.execute import (
+from pipeline.reader import read_bytes
+from pipeline.steps import (
     Failure,
     Outcome,
     Todo,
@@ -39,7 +39,6 @@ from pipeline.execute import (
     prepare_work,
     translate_works,
 )
-from pipeline.reader import read_bytes
 
 # Documents planned at once (batch_size × actors × this): their shipped bytes and prepared documents
 # wait on the driver for the cache look-up, so this bounds the driver's memory (1,024 documents of the
@@ -289,18 +288,13 @@ class _Translate:
     executor.intra_threads threads (set explicitly: Ray sets OMP_NUM_THREADS to the actor's CPUs)."""
 
     def __init__(self, config: Config, cache_key: str, glossary, shortlist):
-        from pipeline.models import find_package
-        from pipeline.translate import Translator
+        from pipeline.engine import actor_translator
 
-        settings = replace(config.translate, inter_threads=1, intra_threads=config.executor.intra_threads)
-        package = find_package(config.language.source, config.language.target)
-        self.translator = Translator(
-            package, settings, glossary=glossary, shortlist=shortlist, profile=config.profile
-        )
+        self.translator = actor_translator(config, glossary, shortlist)
         if self.translator.cache_key != cache_key:
             raise RuntimeError(
                 f"the de→en package on this node ({self.translator.info.package} "
-                f"{self.translator.info.version} at {package.package_path}) differs from the driver's; "
+                f"{self.translator.info.version} at {self.translator.path}) differs from the driver's; "
                 "install the same version on every node"
             )
         self.config = config

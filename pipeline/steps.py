@@ -1,38 +1,46 @@
-"""Executing a run: documents in, per-document outcomes out, streamed as each one is done.
+"""The per-document steps, the same for every executor: prepare (read, detect, split), translate, and
+finish (review, summarize) one document, each against its own budget; the briefing is then written by
+the run's record side (pipeline.briefing).
 
-`pipeline.run` plans (sources, manifest, what changed) and records (atomic writes, manifest, index);
-an executor turns the documents to do into `Briefing`s (finished documents, not yet written: the
-record side streams each one to its files, pipeline.briefing) and `Failure`s.
-`LocalExecutor` works in this process; `pipeline.ray_executor.RayExecutor` on a Ray cluster. Both use
-the per-document steps here, so they give the same briefings and the same failure messages.
+An executor (pipeline.executors) decides where and in which groups these run; `pipeline.run` plans and
+records. This module imports neither, so both executors give the same briefings and the same failure
+messages.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.budget import Budget, OverBudget, StopFlag
+from pipeline.budget import UNLIMITED, Budget, OverBudget, StopFlag
 from pipeline.config import Config
-from pipeline.detect import LanguageDetector
+from pipeline.detect import LanguageDetector, detect_document
 from pipeline.document import Document
-from pipeline.models import BrokenModelError
-from pipeline.reader import InputError
+from pipeline.inputs import Source
+from pipeline.package import BrokenModelError
+from pipeline.reader import InputError, read_document
 from pipeline.render import document_title
 from pipeline.review import review_document
-from pipeline.run import (
-    DOCUMENTS_PER_BATCH,
-    GROUP_SENTENCES,
-    LONG_FILE_BYTES,
-    Source,
-    prepare,
-)
+from pipeline.split import split_document
 from pipeline.summarize import Length, summarize_document
 
 if TYPE_CHECKING:
     from pipeline.glossary import Glossary
+
+# Documents translated together by the local executor (their sentences in one batched call); the run
+# saves its manifest after each such many.
+DOCUMENTS_PER_BATCH = 32
+# A document of more sentences than this is translated on its own, after the rest of its group is done
+# and written, so the small documents never wait for it (and it is sliced: pipeline.translate). About
+# four times the sentences of a whole group of the bench corpus's documents (~15 sentences each).
+GROUP_SENTENCES = 2_000
+# Files larger than this are read only once the rest of their group is written, so the small documents
+# do not wait for a long one's reading either (a few seconds per MB). About GROUP_SENTENCES sentences of
+# the bench corpus (~70 bytes each); only the order depends on it.
+LONG_FILE_BYTES = 150_000
 
 Todo = Sequence[tuple[Source, str | None]]  # each input to do, with its content hash (None: unreadable)
 
@@ -64,11 +72,6 @@ class Failure:
 Outcome = Briefing | Failure
 
 
-class Executor(Protocol):
-    def execute(self, todo: Todo) -> Iterator[Outcome]:
-        """An outcome for every input of `todo`, each as soon as it is done (in any order)."""
-
-
 @dataclass(eq=False)
 class Work:
     """A prepared document on its way through the batch, and the seconds spent on it so far."""
@@ -77,6 +80,27 @@ class Work:
     sha256: str | None
     doc: Document
     seconds: float
+
+
+def prepare(
+    path: Path,
+    detector: LanguageDetector,
+    config: Config,
+    budget: Budget = UNLIMITED,
+    data: bytes | None = None,
+) -> Document:
+    """Read (or parse the file's shipped `data`), detect and split one document; refuse languages the
+    pipeline cannot handle."""
+    doc = read_document(path, max_bytes=config.input.max_bytes, budget=budget, data=data)
+    doc.target_lang = config.language.target
+    detect_document(doc, detector, budget)
+    if doc.lang not in (config.language.source, config.language.target):
+        raise InputError(
+            f"{path}: document language is {doc.lang or 'unknown'}; this pipeline handles "
+            f"{config.language.source} (translated) and {config.language.target} (summarized)"
+        )
+    split_document(doc, budget)
+    return doc
 
 
 def document_budget(stop: StopFlag, config: Config, spent: float = 0.0) -> Budget:
@@ -154,16 +178,21 @@ def translate_works(
     return survivors, failures
 
 
+def finish_document(
+    doc: Document, config: Config, budget: Budget = UNLIMITED, glossary: Glossary | None = None
+) -> None:
+    """Review (flags, with the glossary if any) and summarize one translated document, as configured."""
+    budget.check()
+    review_document(doc, budget, config.review.min_confidence, glossary)
+    summary = config.summary
+    summarize_document(doc, summary.algorithm, Length.parse(summary.length), summary.mode, budget)
+
+
 def finish_work(work: Work, config: Config, stop: StopFlag, glossary: Glossary | None = None) -> Outcome:
     """Review (with the run's glossary, if any) and summarize one translated document."""
     started = time.perf_counter()
     try:
-        budget = document_budget(stop, config, work.seconds)
-        budget.check()
-        review_document(work.doc, budget, config.review.min_confidence, glossary)
-        summary = config.summary
-        length = Length.parse(summary.length)
-        summarize_document(work.doc, summary.algorithm, length, summary.mode, budget)
+        finish_document(work.doc, config, document_budget(stop, config, work.seconds), glossary)
     except Exception as exc:  # noqa: BLE001
         return failure(work.source, work.sha256, exc, work.seconds + time.perf_counter() - started)
     return Briefing(
@@ -177,60 +206,3 @@ def finish_work(work: Work, config: Config, stop: StopFlag, glossary: Glossary |
         seconds=work.seconds + time.perf_counter() - started,
         sentences=len(work.doc.sentences()),
     )
-
-
-def file_size(path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0  # the reader reports the problem
-
-
-@dataclass
-class LocalExecutor:
-    """In this process: groups of documents, each group's sentences translated in one batched call."""
-
-    config: Config
-    translator: object
-    stop: StopFlag
-    on_progress: Callable[[int, int], None] | None = None
-
-    def __post_init__(self):
-        self.detector = LanguageDetector(self.config.language.candidates)
-
-    def execute(self, todo: Todo) -> Iterator[Outcome]:
-        for start in range(0, len(todo), DOCUMENTS_PER_BATCH):
-            yield from self._group(todo[start : start + DOCUMENTS_PER_BATCH])
-
-    def _group(self, group: Todo) -> Iterator[Outcome]:
-        """Prepare the group's documents, translate the ordinary ones together and finish them, then
-        each long one (and each large file) on its own. Every document works against its own budget."""
-        large = [item for item in group if file_size(item[0].path) > LONG_FILE_BYTES]
-        prepared = []
-        for source, sha256 in group:
-            if (source, sha256) not in large:
-                outcome = self._prepare(source, sha256)
-                if isinstance(outcome, Failure):
-                    yield outcome
-                else:
-                    prepared.append(outcome)
-        yield from self._translate_and_finish(
-            [w for w in prepared if len(w.doc.sentences()) <= GROUP_SENTENCES]
-        )
-        for work in prepared:
-            if len(work.doc.sentences()) > GROUP_SENTENCES:
-                yield from self._translate_and_finish([work])
-        for source, sha256 in large:
-            outcome = self._prepare(source, sha256)
-            yield from [outcome] if isinstance(outcome, Failure) else self._translate_and_finish([outcome])
-
-    def _prepare(self, source: Source, sha256: str | None) -> Work | Failure:
-        return prepare_work(source, sha256, self.detector, self.config, self.stop)
-
-    def _translate_and_finish(self, works: list[Work]) -> Iterator[Outcome]:
-        translated, failures = translate_works(
-            works, self.translator, self.config, self.stop, self.on_progress
-        )
-        yield from failures
-        for work in translated:
-            yield finish_work(work, self.config, self.stop, self.translator.glossary)
