@@ -27,6 +27,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from pipeline.addresses import ADDRESS
 from pipeline.document import Document, Link, Sentence, TargetSentence
 from pipeline.render import link_dicts
 
@@ -45,7 +46,6 @@ MT_BASE = 35.0  # chrF of unrelated text stays below this; good translations sco
 # searched: that bounds the chrF computations on long documents.
 BAND = 10
 
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _QUOTED = re.compile(r"[„“”\"»«]([^„“”\"»«]+)[“”\"«»]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # One number in a language's notation (pattern, thousands separator, decimal point): 1,200.5 and 1.200,5
@@ -151,8 +151,8 @@ def anchors(text: str, lang: str, lowercase: Collection[str] = ()) -> Counter[st
     """Language-independent tokens of a text: URLs and e-mail addresses, quoted strings, numbers
     (``3,5`` in German is ``3.5`` in English), month and weekday names, and capitalised words that are
     not in ``lowercase`` (the words written in lower case somewhere: those are common words, not names)."""
-    found = Counter(f"url:{url.rstrip('.,;:!?)').lower()}" for url in _URL.findall(text))
-    text = _URL.sub(" ", text)
+    found = Counter(f"url:{url.rstrip('.,;:!?)').lower()}" for url in ADDRESS.findall(text))
+    text = ADDRESS.sub(" ", text)
     found.update(f"“{' '.join(quote.casefold().split())}”" for quote in _QUOTED.findall(text))
     found.update(_numbers(text, lang))
     for word in _WORD.findall(text):

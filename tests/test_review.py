@@ -483,3 +483,22 @@ def test_a_flag_judged_real_counts_as_a_hit_and_a_false_one_as_an_alarm(tmp_path
         review_eval.load_judged(judged)
     row = review_eval.evaluate([pair], {})[("parallel-wmt23", "AIRC", "check")]
     assert (row.unjudged, row.false_alarms) == (1, 1.0)  # not judged: an alarm
+
+
+def test_an_address_ends_before_the_brackets_or_quotes_around_it():
+    # One pattern for the detectors and the aligner (pipeline.addresses); the numbers detector's own copy
+    # ran on over "<…>" and swallowed what followed, so a figure glued to it was never compared.
+    from pipeline.addresses import ADDRESS
+    from pipeline.review import review_pair
+
+    text = 'Mehr unter <https://www.stadt.example/plan>2024 und "www.land.example" oder info@stadt.example.'
+    assert ADDRESS.findall(text) == [
+        "https://www.stadt.example/plan",
+        "www.land.example",
+        "info@stadt.example",
+    ]
+    flags = review_pair(
+        "Der Plan <https://www.stadt.example/plan>2024 gilt.",
+        "The plan <https://www.stadt.example/plan>2025 applies.",
+    )
+    assert [f.kind for f in flags] == ["number"]

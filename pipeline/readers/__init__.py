@@ -13,3 +13,4 @@ _MODULES = (text, html, docx, pdf, odt, odp, pptx, epub, subtitles, eml)
 # File name ending (lower case, with the dot) → the reader module for it.
 READERS: dict[str, ModuleType] = {suffix: module for module in _MODULES for suffix in module.SUFFIXES}
 SUPPORTED_SUFFIXES = tuple(READERS)
+eml.READABLE = frozenset(SUPPORTED_SUFFIXES)  # which attachments of a mail can be read

@@ -20,6 +20,9 @@ from pipeline.readers import html, text
 from pipeline.readers.base import Extraction, FormatError
 
 SUFFIXES = (".eml",)
+# The file name endings the readers read: set by the registry (pipeline.readers) once it is built, so
+# that this module need not import the package that imports it.
+READABLE: frozenset[str] = frozenset()
 
 # A message has at least one of these; a file with none is not an e-mail.
 _HEADERS = ("From", "Subject", "Date", "To", "Message-ID")
@@ -102,13 +105,11 @@ def safe_filename(name: str | None) -> str:
 def _readable(mail: EmailMessage) -> list[str]:
     """The file names of the attachments that become briefings of their own: of a readable format other
     than a mail (no mails within mails), each name once (the first attachment of a name wins)."""
-    from pipeline.readers import SUPPORTED_SUFFIXES  # imported here: that package imports this module
-
     names: list[str] = []
     for part in _attachments(mail):
         name = safe_filename(part.get_filename())
         suffix = PurePosixPath(name).suffix.lower()
-        if name and suffix in SUPPORTED_SUFFIXES and suffix not in SUFFIXES and name not in names:
+        if name and suffix in READABLE and suffix not in SUFFIXES and name not in names:
             names.append(name)
     return names
 

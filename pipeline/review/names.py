@@ -29,11 +29,11 @@ from difflib import SequenceMatcher
 from functools import cache
 from importlib import resources
 
+from pipeline.addresses import ADDRESS
 from pipeline.document import Flag
 
 log = logging.getLogger(__name__)
 
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 # Hashtags and handles (#Fediverse, @tagesschau): names, whatever word they are made of.
 _TAG = re.compile(r"(?<![\w#@])[#@]([^\W_]\w*)")
 _WORD = re.compile(r"[^\W_][\w&]*(?:-[\w&]+)*")
@@ -136,8 +136,8 @@ def lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset
 
 def names(german: str) -> list[str]:
     """The names of a German sentence, in order, each once."""
-    found = [url.rstrip(".,;:!?)") for url in _URL.findall(german)]
-    text = _URL.sub(" ", german)
+    found = [url.rstrip(".,;:!?)") for url in ADDRESS.findall(german)]
+    text = ADDRESS.sub(" ", german)
     found += [tag for tag in _TAG.findall(text) if _tag_is_name(tag)]
     text = _TAG.sub(" ", text)
     first = lexicon()[3]

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from pipeline.addresses import ADDRESS
 from pipeline.document import Flag
 
 # A digit run not glued to a word before it (A7, FFP2 are names, see pipeline.review.names). One after
@@ -38,7 +39,6 @@ _AND_A_HALF = re.compile(r"\s+and\s+a\s+half\b", re.IGNORECASE)
 _HYPHENATED = re.compile(r"[^\W\d_]-$")
 # A German clock time (21.30 Uhr) is hour and minute, not a decimal.
 _CLOCK = re.compile(r"\d{1,2}[.:]\d{2}(?=\s*Uhr\b)")
-_URL = re.compile(r"\b(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 # A decade (90er Jahre, 20er) is the 1990s or 2090s as much as the '90s: a figure of two digits ending
 # in 0 right before -er.
 _DECADE = re.compile(r"[1-9]0")
@@ -185,7 +185,7 @@ class Figure:
 
 def figures(text: str, lang: str) -> list[Figure]:
     """Every number of a text in ``lang`` ("de" or "en"), with the values it may stand for."""
-    text = _URL.sub(" ", text)
+    text = ADDRESS.sub(" ", text)
     found = [_figure(m, text, lang) for m in _NUMBER.finditer(text)]
     found = [f for group in found for f in group]
     found += [
@@ -260,7 +260,7 @@ def number_flags(german: str, english: str) -> list[Flag]:
     lacks; a German and an English figure left over together are reported as one changed figure. A
     figure with a point or comma written the same on both sides (01.40 for 01.40 Uhr, a version 2.0.1)
     agrees, whatever it stands for: it is taken out of both before they are read."""
-    german, english = _URL.sub(" ", german), _URL.sub(" ", english)
+    german, english = ADDRESS.sub(" ", german), ADDRESS.sub(" ", english)
     same = {m.group() for m in _NUMBER.finditer(german) if _POINTED.search(m.group())}
     same &= {m.group() for m in _NUMBER.finditer(english)}
     if same:
