@@ -16,6 +16,8 @@ from typing import Annotated
 import typer
 
 EXIT_FAILED, EXIT_USAGE, EXIT_NO_MODEL, EXIT_LOCKED, EXIT_OUTPUT = 1, 2, 3, 4, 5
+# every document of the run failed, none written or unchanged (a broken model): a unit fails on it
+EXIT_ALL_FAILED = 6
 
 app = typer.Typer(
     help="Offline German→English translation and bilingual summary briefings.",
@@ -156,8 +158,8 @@ def run(
 
     Unchanged inputs are skipped (see the manifest in the output directory). Exit codes: 0 all good,
     1 some documents failed, 2 usage or config error, 3 no model, 4 output directory locked,
-    5 output directory cannot be written (disk full, read-only, no permission), 130/143 stopped by
-    SIGINT/SIGTERM.
+    5 output directory cannot be written (disk full, read-only, no permission), 6 every document
+    failed (none written or unchanged), 130/143 stopped by SIGINT/SIGTERM.
     """
     from pipeline.budget import Interrupted
     from pipeline.reader import InputError
@@ -208,7 +210,7 @@ def run(
             summary += f"; {len(report.deleted)} briefing(s) of deleted inputs {verb}"
         typer.echo(summary, err=log_json)
     if report.failed:
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_ALL_FAILED if report.all_failed else EXIT_FAILED)
 
 
 class _Progress:

@@ -97,6 +97,11 @@ class RunReport:
     def failed(self) -> list[DocumentResult]:
         return [r for r in self.results if r.status == "failed"]
 
+    @property
+    def all_failed(self) -> bool:
+        """Documents failed and none was written or unchanged: the run as a whole did nothing useful."""
+        return bool(self.failed) and not (self.count("ok") or self.count("skipped"))
+
 
 def load_translator(config: Config):
     """The installed package for the configured pair, with the shared cache if enabled and the
