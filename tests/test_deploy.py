@@ -86,7 +86,8 @@ def test_the_service_maps_exit_codes_and_is_hardened():
 
 def test_the_cron_line_fails_only_on_the_exit_codes_that_mean_failure(tmp_path):
     line = next(
-        line for line in (DEPLOY / "briefings.cron").read_text(encoding="utf-8").splitlines()
+        line
+        for line in (DEPLOY / "briefings.cron").read_text(encoding="utf-8").splitlines()
         if line and not line.startswith("#")
     )
     minute, hour, *_, user = line.split()[:6]
