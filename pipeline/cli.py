@@ -153,6 +153,12 @@ def run(
     ray_address: Annotated[
         str | None, typer.Option("--ray-address", help="Ray cluster to join (default: start a local one).")
     ] = None,
+    metrics_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--metrics-file", help="Write Prometheus metrics here after the run (textfile collector)."
+        ),
+    ] = None,
 ) -> None:
     """Translate and summarize documents into bilingual briefings (the batch job).
 
@@ -180,6 +186,7 @@ def run(
                 "output.formats": formats.split(",") if formats else None,
                 "executor.kind": executor,
                 "executor.address": ray_address,
+                "monitoring.metrics_file": _absolute(metrics_file),
             },
         )
         with _Progress(quiet, log_json) as progress:

@@ -162,7 +162,7 @@ def config_fingerprint(config: Config, glossary_sha256: str | None = None) -> st
     """What the briefings depend on; threads, device, cache and input limits do not change a briefing.
     The glossary counts by its content, wherever it is."""
     relevant = asdict(config)
-    for key in ("path", "input", "limits", "executor", "standard_translate"):
+    for key in ("path", "input", "limits", "executor", "standard_translate", "monitoring"):
         relevant.pop(key)
     for key in EXECUTION_KEYS:
         relevant["translate"].pop(key)
@@ -228,7 +228,7 @@ def run(
             # Record what was finished; if the disk is still full, the manifest on disk stays the last
             # consistent one and the first error is the one reported.
             try:
-                record.finish(sources, prune)
+                record.finish(sources, prune, completed=False)
             except OutputError:
                 pass
             raise
@@ -264,6 +264,7 @@ class _Record:
     report: RunReport
     on_document: Callable[[DocumentResult], None] | None
     stop: StopFlag  # a stop while a briefing is written leaves its old files whole
+    started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self):
         self.glossary = getattr(self.translator, "glossary", None)
@@ -273,11 +274,17 @@ class _Record:
             f"{self.translator.info.package}@{self.translator.info.version} {self.translator.build}",
         )
 
-    def finish(self, sources: Sequence[Source], prune: bool) -> None:
-        """The manifest and the index, after the last document (or when the run stops early)."""
+    def finish(self, sources: Sequence[Source], prune: bool, completed: bool = True) -> None:
+        """The manifest and the index, after the last document (or when the run stops early); then the
+        search index and the metrics (pipeline.publish)."""
+        from pipeline.publish import after_run
+
         self.report.deleted = _forget_deleted(self.manifest, sources, self.out_dir, prune)
         self.manifest.save()
         write_index(self.out_dir, self.manifest, {s.name for s in sources}, self.config.output.formats)
+        after_run(
+            self.out_dir, self.config, self.report, self.manifest, self.translator, self.started, completed
+        )
 
     def is_current(self, source: Source, sha256: str) -> bool:
         return self.manifest.is_current(
