@@ -412,6 +412,43 @@ def align(
     typer.echo(f"{len(links)} links ({'with' if translator else 'without'} a model) → {out}/{name}.*")
 
 
+@app.command("search")
+def search_briefings(
+    query: Annotated[str, typer.Argument(help="Words to find (each must occur; any inflected form).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The output folder of the briefings.")] = Path(
+        "briefings"
+    ),
+    lang: Annotated[str | None, typer.Option("--lang", help="de or en: search that side only.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many hits.", min=1)] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (a list of hits).")] = False,
+) -> None:
+    """Find paragraphs in every briefing of an output folder, in German and English word forms.
+
+    Each hit names the briefing and the paragraph and shows both sides, the matches in [brackets].
+    """
+    from pipeline.search import SearchIndexError, search
+
+    if lang not in (None, "de", "en"):
+        raise _fail("--lang must be de or en", EXIT_USAGE)
+    if not (out / ".pipeline-manifest.json").is_file():
+        raise _fail(f"{out}: no briefings here (no .pipeline-manifest.json; give --out)", EXIT_USAGE)
+    with _errors():
+        try:
+            hits = search(out, query, lang, limit)
+        except SearchIndexError as exc:
+            raise _fail(str(exc), EXIT_OUTPUT) from None
+    if as_json:
+        typer.echo(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        typer.echo(f"no matches for {query!r} in {out}/", err=True)
+    for hit in hits:
+        typer.echo(f"{hit.name}  {hit.paragraph}  {hit.title}")
+        for side, text in (("de", hit.de), ("en", hit.en)):
+            if text:
+                typer.echo(f"  {side}: {text}")
+
+
 @app.command("eval")
 def evaluate(
     hyp: Annotated[

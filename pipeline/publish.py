@@ -18,6 +18,13 @@ log = logging.getLogger(__name__)
 def after_run(out_dir: Path, config, report, manifest, translator, started: float, completed: bool) -> None:
     from pipeline.fileio import OutputError
 
+    if "json" in config.output.formats:  # the search index is made from the JSON briefings
+        from pipeline.search import SearchIndexError, update_index
+
+        try:
+            update_index(out_dir, manifest)
+        except (OSError, SearchIndexError) as exc:
+            log.warning("%s: the search index was not updated: %s", out_dir, exc)
     path = config.monitoring.metrics_path(config.path)
     if path is not None:
         from pipeline.metrics import write_metrics
