@@ -281,10 +281,10 @@ class _Record:
 
         self.report.deleted = _forget_deleted(self.manifest, sources, self.out_dir, prune)
         self.manifest.save()
-        write_index(self.out_dir, self.manifest, {s.name for s in sources}, self.config.output.formats)
         after_run(
             self.out_dir, self.config, self.report, self.manifest, self.translator, self.started, completed
         )
+        write_index(self.out_dir, self.manifest, {s.name for s in sources}, self.config.output.formats)
 
     def is_current(self, source: Source, sha256: str) -> bool:
         return self.manifest.is_current(
@@ -359,7 +359,11 @@ def _forget_deleted(manifest: Manifest, sources: Sequence[Source], out_dir: Path
 
 
 def write_index(out_dir: Path, manifest: Manifest, current: set[str], formats: Sequence[str]) -> None:
-    """index.html / index.md: every briefing in the directory, and the inputs that failed."""
+    """index.html / index.md: every briefing in the directory, and the inputs that failed (the digest's
+    fields from the search index: pipeline.digest)."""
+    from pipeline.search import digests
+
+    digest = digests(out_dir) if any(fmt in formats for fmt in ("md", "html")) else {}
     entries = [
         IndexEntry(
             name=name,
@@ -371,6 +375,7 @@ def write_index(out_dir: Path, manifest: Manifest, current: set[str], formats: S
             error=e.error,
             flags=e.flags,
             outputs=e.outputs,
+            **(digest[name].as_dict() if name in digest and e.status == "ok" else {}),
         )
         for name, e in sorted(manifest.entries.items())
     ]

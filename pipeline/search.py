@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from pipeline.digest import Digest, digest_of
 from pipeline.paths import UnsafePath, child
 
 INDEX_NAME = ".pipeline-search.sqlite3"
-SCHEMA_VERSION = 1  # PRAGMA user_version; another number is another schema: moved aside and rebuilt
+SCHEMA_VERSION = 2  # PRAGMA user_version; another number is another schema: moved aside and rebuilt
 MAX_BRIEFING_BYTES = 200_000_000  # a JSON briefing larger than this is not indexed (one warning)
 COMMIT_EVERY = 500  # briefings indexed per transaction
 MARK_OPEN, MARK_CLOSE = "[", "]"  # around a match in the plain-text hits (HTML/JSON callers re-mark)
@@ -37,7 +38,9 @@ _WORD = re.compile(r"\w+(?:-\w+)*")
 log = logging.getLogger(__name__)
 
 _SCHEMA = """
-CREATE TABLE briefings (name TEXT PRIMARY KEY, title TEXT NOT NULL, stamp TEXT NOT NULL);
+CREATE TABLE briefings (
+    name TEXT PRIMARY KEY, title TEXT NOT NULL, stamp TEXT NOT NULL, digest TEXT NOT NULL
+);
 CREATE TABLE paragraphs (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, pid TEXT NOT NULL, de TEXT NOT NULL, en TEXT NOT NULL
 );
@@ -156,13 +159,14 @@ def update_index(out_dir: Path, manifest) -> None:
                     continue
                 if path.stat().st_size > MAX_BRIEFING_BYTES:
                     raise ValueError(f"larger than {MAX_BRIEFING_BYTES:,} bytes")
-                paragraphs = json.loads(path.read_text(encoding="utf-8"))["paragraphs"]
-                rows = [(p["id"], *_sides(p)) for p in paragraphs]
-            except (OSError, ValueError, KeyError, TypeError) as exc:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                rows = [(p["id"], *_sides(p)) for p in data["paragraphs"]]
+                digest = digest_of(data, title, Path(manifest.entries[name].source), path)
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 log.warning("%s: not in the search index: %s", path, exc)
                 continue
             _remove(db, name)
-            _add(db, name, title, stamp, rows)
+            _add(db, name, title, stamp, rows, json.dumps(digest.as_dict(), ensure_ascii=False))
             if done % COMMIT_EVERY == 0:  # searches see progress; a stop loses little
                 db.execute("COMMIT")
                 db.execute("BEGIN IMMEDIATE")
@@ -181,14 +185,40 @@ def _remove(db: sqlite3.Connection, name: str) -> None:
     db.execute("DELETE FROM briefings WHERE name = ?", (name,))
 
 
-def _add(db: sqlite3.Connection, name: str, title: str, stamp: str, rows: Iterable[tuple[str, str, str]]):
+def _add(
+    db: sqlite3.Connection,
+    name: str,
+    title: str,
+    stamp: str,
+    rows: Iterable[tuple[str, str, str]],
+    digest: str,
+):
     for pid, de, en in rows:
         rowid = db.execute(
             "INSERT INTO paragraphs(name, pid, de, en) VALUES(?, ?, ?, ?)", (name, pid, de, en)
         ).lastrowid
         db.execute("INSERT INTO en_text(rowid, en) VALUES(?, ?)", (rowid, en))
         db.execute("INSERT INTO de_stems(rowid, stems) VALUES(?, ?)", (rowid, " ".join(german_stems(de))))
-    db.execute("INSERT INTO briefings(name, title, stamp) VALUES(?, ?, ?)", (name, title, stamp))
+    db.execute(
+        "INSERT INTO briefings(name, title, stamp, digest) VALUES(?, ?, ?, ?)", (name, title, stamp, digest)
+    )
+
+
+def digests(out_dir: Path) -> dict[str, Digest]:
+    """Every indexed briefing's digest fields (pipeline.digest); {} when there is no usable index."""
+    path = out_dir / INDEX_NAME
+    if not path.exists():
+        return {}
+    try:
+        db = _connect(path)
+    except (OSError, SearchIndexError):
+        return {}
+    try:
+        return {name: Digest(**json.loads(d)) for name, d in db.execute("SELECT name, digest FROM briefings")}
+    except (sqlite3.DatabaseError, ValueError, TypeError):
+        return {}
+    finally:
+        db.close()
 
 
 def _phrases(query: str, transform) -> str:
