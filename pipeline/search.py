@@ -23,7 +23,7 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pipeline.digest import Digest, digest_of
@@ -82,42 +82,64 @@ def _german_stemmer():
     return GermanStemmer()
 
 
+@lru_cache(maxsize=200_000)  # a word's stem once: the stemmer is pure Python, and words recur
+def _stem(word: str) -> str:
+    return _german_stemmer().stem(word)
+
+
 def german_stems(text: str) -> list[str]:
-    stem = _german_stemmer().stem
-    return [stem(word) for word in _WORD.findall(text.lower()) for word in word.split("-")]
+    return [_stem(word) for word in _WORD.findall(text.lower()) for word in word.split("-")]
 
 
 def _connect(path: Path) -> sqlite3.Connection:
-    """The index at `path`, created when missing; a damaged one or one of another schema is moved aside
-    with one warning and created afresh."""
-    for attempt in (1, 2):
-        db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        try:
-            if db.execute("PRAGMA user_version").fetchone()[0] == 0:
-                db.execute("BEGIN IMMEDIATE")  # one creator: a parallel search or run waits, then sees it
-                if not db.execute("SELECT 1 FROM sqlite_master").fetchone():
-                    for statement in _SCHEMA.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                db.execute("COMMIT")
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version != SCHEMA_VERSION:
-                raise sqlite3.DatabaseError(f"schema version {version}, expected {SCHEMA_VERSION}")
+    """The index at `path` for a run: created when missing; a damaged one (its tables read through
+    once, about 0.1 s at 10,000 briefings) or one of another schema is moved aside with one warning
+    and created afresh."""
+    try:
+        return _open(path, check=True)
+    except sqlite3.OperationalError as exc:  # locked, unreadable: not the file's fault
+        raise SearchIndexError(f"{path}: {exc}") from None
+    except sqlite3.DatabaseError as exc:
+        _move_aside(path, exc)
+    try:
+        return _open(path, check=True)
+    except sqlite3.DatabaseError as exc:
+        raise SearchIndexError(f"{path}: cannot build the search index: {exc}") from None
+
+
+def _open(path: Path, check: bool) -> sqlite3.Connection:
+    """The index at `path`, created when missing; sqlite3.DatabaseError when it is of another schema or,
+    with `check`, damaged. A search opens without the check (it would be most of a query's time) and
+    finds damage when its query meets it."""
+    db = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        if db.execute("PRAGMA user_version").fetchone()[0] == 0:
+            db.execute("BEGIN IMMEDIATE")  # one creator: a parallel search or run waits, then sees it
+            if not db.execute("SELECT 1 FROM sqlite_master").fetchone():
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise sqlite3.DatabaseError(f"schema version {version}, expected {SCHEMA_VERSION}")
+        if check:
             db.execute("SELECT count(*) FROM briefings JOIN paragraphs USING (name)").fetchone()
-            db.execute("PRAGMA journal_mode = WAL")  # searches read while a run writes
-            db.execute("PRAGMA synchronous = NORMAL")  # a lost last commit is redone by the next sync
-            return db
-        except sqlite3.DatabaseError as exc:
-            db.close()
-            if attempt == 2:
-                raise SearchIndexError(f"{path}: cannot build the search index: {exc}") from None
-            aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
-            path.rename(aside)
-            for extra in ("-wal", "-shm"):  # the journal of the file moved aside is not the new one's
-                path.with_name(path.name + extra).unlink(missing_ok=True)
-            log.warning("%s is damaged (%s); moved to %s and built again", path, exc, aside)
-    raise AssertionError("unreachable")
+        db.execute("PRAGMA journal_mode = WAL")  # searches read while a run writes
+        db.execute("PRAGMA synchronous = NORMAL")  # a lost last commit is redone by the next sync
+        return db
+    except BaseException:
+        db.close()
+        raise
+
+
+def _move_aside(path: Path, reason: Exception) -> None:
+    aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
+    path.rename(aside)
+    for extra in ("-wal", "-shm"):  # the journal of the file moved aside is not the new one's
+        path.with_name(path.name + extra).unlink(missing_ok=True)
+    log.warning("%s is damaged (%s); moved to %s and built again", path, reason, aside)
 
 
 def _sides(paragraph: dict) -> tuple[str, str]:
@@ -210,8 +232,8 @@ def digests(out_dir: Path) -> dict[str, Digest]:
     if not path.exists():
         return {}
     try:
-        db = _connect(path)
-    except (OSError, SearchIndexError):
+        db = _open(path, check=False)  # the run's update_index has just checked it
+    except (OSError, sqlite3.DatabaseError):
         return {}
     try:
         return {name: Digest(**json.loads(d)) for name, d in db.execute("SELECT name, digest FROM briefings")}
@@ -234,13 +256,28 @@ def _phrases(query: str, transform) -> str:
 
 def search(out_dir: Path, query: str, lang: str | None = None, limit: int = 20) -> list[Hit]:
     """The paragraphs of the folder's briefings that match every word of `query`, best first; `lang`
-    "de" or "en" searches that side only. Builds the index first if the folder has none yet."""
+    "de" or "en" searches that side only. Builds the index first if the folder has none yet, and again
+    (moved aside, one warning) if the query finds it damaged."""
+    from pipeline.manifest import Manifest
+
     path = out_dir / INDEX_NAME
     if not path.exists():
-        from pipeline.manifest import Manifest
-
         update_index(out_dir, Manifest(out_dir))
-    db = _connect(path)
+    try:
+        return _search(path, query, lang, limit)
+    except sqlite3.OperationalError as exc:  # locked, I/O error: not the file's fault
+        raise SearchIndexError(f"{path}: {exc}") from None
+    except sqlite3.DatabaseError as exc:  # malformed: a search does not check the whole file first
+        _move_aside(path, exc)
+        update_index(out_dir, Manifest(out_dir))
+        try:
+            return _search(path, query, lang, limit)
+        except sqlite3.DatabaseError as again:
+            raise SearchIndexError(f"{path}: {again}") from None
+
+
+def _search(path: Path, query: str, lang: str | None, limit: int) -> list[Hit]:
+    db = _open(path, check=False)
     try:
         found: dict[int, float] = {}
         if lang in (None, "en"):
@@ -270,8 +307,6 @@ def search(out_dir: Path, query: str, lang: str | None = None, limit: int = 20) 
             ).fetchone()
             hits.append(Hit(name, title, pid, mark_german(de, query), mark_english(db, rowid, query), score))
         return hits
-    except sqlite3.OperationalError as exc:
-        raise SearchIndexError(f"{path}: {exc}") from None
     finally:
         db.close()
 

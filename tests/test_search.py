@@ -103,6 +103,22 @@ def test_a_damaged_index_is_moved_aside_and_rebuilt_with_one_warning(archive, ca
     assert [h.name for h in search(archive, "Bundestag")] == ["bundestag"]
 
 
+def test_a_search_that_meets_damage_rebuilds_the_index_and_answers(archive, caplog):
+    """A search does not read the whole index before its query (that would be most of its time at
+    10,000 briefings), so damage past the header is found by the query itself."""
+    index = archive / INDEX_NAME
+    with sqlite3.connect(index) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(index.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = b"\xff" * (len(data) - page)  # every page but the first (the schema's root) overwritten
+    index.write_bytes(bytes(data))
+    with caplog.at_level(logging.WARNING):
+        assert [h.name for h in search(archive, "Bundestag")] == ["bundestag"]
+    assert len([r for r in caplog.records if "damaged" in r.message]) == 1
+    assert len(list(archive.glob(f"{INDEX_NAME}.corrupt-*"))) == 1
+
+
 def test_a_run_keeps_the_index_and_the_command_finds_both_sides(tmp_path):
     env = {"ARGOS_PACKAGES_DIR": str(tmp_path / "packages"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
     assert run_cli("models", "install", "--file", FIXTURE_MODEL, env=env).returncode == 0
