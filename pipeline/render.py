@@ -14,6 +14,7 @@ paragraph.
 
 from __future__ import annotations
 
+import datetime
 import re
 import urllib.parse
 from collections.abc import Iterator, Sequence
@@ -195,6 +196,16 @@ def digest_days(entries: Sequence[IndexEntry]) -> list[tuple[str, list[IndexEntr
     return [(d, sorted(by_title[d], key=lambda e: e.date, reverse=True)) for d in order]  # stable: A–Z a day
 
 
+def day_heading(day: str) -> str:
+    """A group of the digest as its heading: "Friday, 2026-12-04", "Failed", "Day unknown"."""
+    if day == "failed":
+        return "Failed"
+    try:
+        return f"{datetime.date.fromisoformat(day):%A}, {day}"
+    except ValueError:
+        return day.capitalize()
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
 # At the start of a list item "1. " / "1) " / "-" / "+" would open a nested list or a thematic break.
 _MD_BLOCK_START = re.compile(r"^(\d+(?=[.)](?: |$))|(?=[-+]))")
@@ -217,7 +228,7 @@ def _finalize(context: Context, value: object) -> object:
 
 @cache
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("pipeline", "templates"),
         autoescape=select_autoescape(["html.j2"]),
         undefined=StrictUndefined,
@@ -226,6 +237,8 @@ def _env() -> Environment:
         lstrip_blocks=True,
         finalize=_finalize,
     )
+    env.filters["day_heading"] = day_heading
+    return env
 
 
 def _lang_name(code: str | None) -> str:
