@@ -3,7 +3,10 @@ folder (pipeline.search) and the metrics file (pipeline.metrics). Called once at
 also a run stopped by a signal or a full disk (`completed=False`).
 
 Neither may cost the run its briefings: a search index or metrics file that cannot be written is one
-warning, and the run's exit code stays what its documents make it.
+warning, and the run's exit code stays what its documents make it. A stopped run leaves the search
+index to the next run, which catches up from the manifest: indexing takes time in proportion to the
+briefings written (seconds for thousands), more than a SIGTERM's budget allows, and after a full disk it
+would only fail again.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ log = logging.getLogger(__name__)
 def after_run(out_dir: Path, config, report, manifest, translator, started: float, completed: bool) -> None:
     from pipeline.fileio import OutputError
 
-    if "json" in config.output.formats:  # the search index is made from the JSON briefings
+    if completed and "json" in config.output.formats:  # the search index is made from the JSON briefings
         from pipeline.search import SearchIndexError, update_index
 
         try:
