@@ -138,7 +138,7 @@ ALIGNED_LINKS = [
 
 # --- a tiny DOM over html.parser, enough to query the rendered pages --------------------------------
 
-VOID = {"meta", "br", "hr", "img", "input", "link"}
+VOID = {"meta", "br", "hr", "img", "input", "link", "wbr"}
 
 
 @dataclass
