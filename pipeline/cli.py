@@ -16,6 +16,8 @@ from typing import Annotated
 import typer
 
 EXIT_FAILED, EXIT_USAGE, EXIT_NO_MODEL, EXIT_LOCKED, EXIT_OUTPUT = 1, 2, 3, 4, 5
+# every document of the run failed, none written or unchanged (a broken model): a unit fails on it
+EXIT_ALL_FAILED = 6
 
 app = typer.Typer(
     help="Offline German→English translation and bilingual summary briefings.",
@@ -152,13 +154,19 @@ def run(
     ray_address: Annotated[
         str | None, typer.Option("--ray-address", help="Ray cluster to join (default: start a local one).")
     ] = None,
+    metrics_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--metrics-file", help="Write Prometheus metrics here after the run (textfile collector)."
+        ),
+    ] = None,
 ) -> None:
     """Translate and summarize documents into bilingual briefings (the batch job).
 
     Unchanged inputs are skipped (see the manifest in the output directory). Exit codes: 0 all good,
     1 some documents failed, 2 usage or config error, 3 no model, 4 output directory locked,
-    5 output directory cannot be written (disk full, read-only, no permission), 130/143 stopped by
-    SIGINT/SIGTERM.
+    5 output directory cannot be written (disk full, read-only, no permission), 6 every document
+    failed (none written or unchanged), 130/143 stopped by SIGINT/SIGTERM.
     """
     from pipeline.budget import Interrupted
     from pipeline.reader import InputError
@@ -179,6 +187,7 @@ def run(
                 "output.formats": formats.split(",") if formats else None,
                 "executor.kind": executor,
                 "executor.address": ray_address,
+                "monitoring.metrics_file": _absolute(metrics_file),
             },
         )
         with _Progress(quiet, log_json) as progress:
@@ -209,7 +218,7 @@ def run(
             summary += f"; {len(report.deleted)} briefing(s) of deleted inputs {verb}"
         typer.echo(summary, err=log_json)
     if report.failed:
-        raise typer.Exit(EXIT_FAILED)
+        raise typer.Exit(EXIT_ALL_FAILED if report.all_failed else EXIT_FAILED)
 
 
 class _Progress:
@@ -402,6 +411,43 @@ def align(
         name = safe_name(de_file.stem)
         write_briefing(doc, out, name, cfg.output.formats)
     typer.echo(f"{len(links)} links ({'with' if translator else 'without'} a model) → {out}/{name}.*")
+
+
+@app.command("search")
+def search_briefings(
+    query: Annotated[str, typer.Argument(help="Words to find (each must occur; any inflected form).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The output folder of the briefings.")] = Path(
+        "briefings"
+    ),
+    lang: Annotated[str | None, typer.Option("--lang", help="de or en: search that side only.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many hits.", min=1)] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (a list of hits).")] = False,
+) -> None:
+    """Find paragraphs in every briefing of an output folder, in German and English word forms.
+
+    Each hit names the briefing and the paragraph and shows both sides, the matches in [brackets].
+    """
+    from pipeline.search import SearchIndexError, search
+
+    if lang not in (None, "de", "en"):
+        raise _fail("--lang must be de or en", EXIT_USAGE)
+    if not (out / ".pipeline-manifest.json").is_file():
+        raise _fail(f"{out}: no briefings here (no .pipeline-manifest.json; give --out)", EXIT_USAGE)
+    with _errors():
+        try:
+            hits = search(out, query, lang, limit)
+        except SearchIndexError as exc:
+            raise _fail(str(exc), EXIT_OUTPUT) from None
+    if as_json:
+        typer.echo(json.dumps([h.as_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        typer.echo(f"no matches for {query!r} in {out}/", err=True)
+    for hit in hits:
+        typer.echo(f"{hit.name}  {hit.paragraph}  {hit.title}")
+        for side, text in (("de", hit.de), ("en", hit.en)):
+            if text:
+                typer.echo(f"  {side}: {text}")
 
 
 @app.command("eval")

@@ -98,6 +98,16 @@ class ReviewConfig:
 
 
 @dataclass(frozen=True)
+class MonitoringConfig:
+    # A Prometheus text file written after each run (pipeline.metrics); "" = none. A relative path is
+    # relative to the config file.
+    metrics_file: str
+
+    def metrics_path(self, config_path: Path) -> Path | None:
+        return config_path.parent / self.metrics_file if self.metrics_file else None
+
+
+@dataclass(frozen=True)
 class SummaryConfig:
     algorithm: str
     length: str
@@ -139,6 +149,7 @@ class Config:
     executor: ExecutorConfig
     shortlist: ShortlistConfig
     path: Path
+    monitoring: MonitoringConfig = MonitoringConfig("")
     # The `[profiles]` entry applied over `[translate]` ("standard": none), and `[translate]` without
     # it (a shortlist is learned from and verified against standard translations).
     profile: str = "standard"
@@ -155,6 +166,7 @@ _SECTIONS = {
     "limits": LimitsConfig,
     "executor": ExecutorConfig,
     "shortlist": ShortlistConfig,
+    "monitoring": MonitoringConfig,
 }
 STANDARD_PROFILE = "standard"
 

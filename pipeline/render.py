@@ -14,6 +14,7 @@ paragraph.
 
 from __future__ import annotations
 
+import datetime
 import re
 import urllib.parse
 from collections.abc import Iterator, Sequence
@@ -42,6 +43,12 @@ class IndexEntry:
     error: str | None = None
     flags: int = 0
     outputs: tuple[str, ...] = ()  # every file of the briefing (each format, English subtitles), linked
+    # the morning digest's fields (pipeline.digest); empty for a failed input or a briefing without JSON
+    title_en: str = ""
+    date: str = ""
+    site: str = ""
+    summary: str = ""
+    arrived: str = ""
 
 
 def document_title(doc: Document) -> str:
@@ -174,7 +181,29 @@ def html_chunks(doc: Document) -> Iterator[str]:
 def render_index(entries: Sequence[IndexEntry], fmt: str) -> str:
     if fmt not in ("html", "md"):
         raise ValueError(f"unknown index format {fmt!r} (expected 'html' or 'md')")
-    return _env().get_template(f"index.{fmt}.j2").render(entries=entries)
+    return _env().get_template(f"index.{fmt}.j2").render(days=digest_days(entries), entries=entries)
+
+
+def digest_days(entries: Sequence[IndexEntry]) -> list[tuple[str, list[IndexEntry]]]:
+    """The entries grouped by the day their document arrived, newest day first, and within a day the
+    newest document first; failed inputs (no briefing, no day) first of all, under "failed"."""
+    days: dict[str, list[IndexEntry]] = {}
+    for e in entries:
+        days.setdefault("failed" if e.status == "failed" else e.arrived or "unknown day", []).append(e)
+    dated = sorted((d for d in days if d not in ("failed", "unknown day")), reverse=True)
+    order = [d for d in ("failed",) if d in days] + dated + [d for d in ("unknown day",) if d in days]
+    by_title = {d: sorted(days[d], key=lambda e: (e.title_en or e.title).casefold()) for d in order}
+    return [(d, sorted(by_title[d], key=lambda e: e.date, reverse=True)) for d in order]  # stable: A–Z a day
+
+
+def day_heading(day: str) -> str:
+    """A group of the digest as its heading: "Friday, 2026-12-04", "Failed", "Day unknown"."""
+    if day == "failed":
+        return "Failed"
+    try:
+        return f"{datetime.date.fromisoformat(day):%A}, {day}"
+    except ValueError:
+        return day.capitalize()
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&])")
@@ -199,7 +228,7 @@ def _finalize(context: Context, value: object) -> object:
 
 @cache
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("pipeline", "templates"),
         autoescape=select_autoescape(["html.j2"]),
         undefined=StrictUndefined,
@@ -208,6 +237,8 @@ def _env() -> Environment:
         lstrip_blocks=True,
         finalize=_finalize,
     )
+    env.filters["day_heading"] = day_heading
+    return env
 
 
 def _lang_name(code: str | None) -> str:

@@ -88,12 +88,17 @@ class RunReport:
     def failed(self) -> list[DocumentResult]:
         return [r for r in self.results if r.status == "failed"]
 
+    @property
+    def all_failed(self) -> bool:
+        """Documents failed and none was written or unchanged: the run as a whole did nothing useful."""
+        return bool(self.failed) and not (self.count("ok") or self.count("skipped"))
+
 
 def config_fingerprint(config: Config, glossary_sha256: str | None = None) -> str:
     """What the briefings depend on; threads, device, cache and input limits do not change a briefing.
     The glossary counts by its content, wherever it is."""
     relevant = asdict(config)
-    for key in ("path", "input", "limits", "executor", "standard_translate"):
+    for key in ("path", "input", "limits", "executor", "standard_translate", "monitoring"):
         relevant.pop(key)
     for key in EXECUTION_KEYS:
         relevant["translate"].pop(key)
@@ -159,7 +164,7 @@ def run(
             # Record what was finished; if the disk is still full, the manifest on disk stays the last
             # consistent one and the first error is the one reported.
             try:
-                record.finish(sources, prune)
+                record.finish(sources, prune, completed=False)
             except OutputError:
                 pass
             raise
@@ -195,6 +200,7 @@ class _Record:
     report: RunReport
     on_document: Callable[[DocumentResult], None] | None
     stop: StopFlag  # a stop while a briefing is written leaves its old files whole
+    started: float = field(default_factory=time.monotonic)
 
     def __post_init__(self):
         self.glossary = getattr(self.translator, "glossary", None)
@@ -204,10 +210,16 @@ class _Record:
             f"{self.translator.info.package}@{self.translator.info.version} {self.translator.build}",
         )
 
-    def finish(self, sources: Sequence[Source], prune: bool) -> None:
-        """The manifest and the index, after the last document (or when the run stops early)."""
+    def finish(self, sources: Sequence[Source], prune: bool, completed: bool = True) -> None:
+        """The manifest and the index, after the last document (or when the run stops early); then the
+        search index and the metrics (pipeline.publish)."""
+        from pipeline.publish import after_run
+
         self.report.deleted = _forget_deleted(self.manifest, sources, self.out_dir, prune)
         self.manifest.save()
+        after_run(
+            self.out_dir, self.config, self.report, self.manifest, self.translator, self.started, completed
+        )
         write_index(self.out_dir, self.manifest, {s.name for s in sources}, self.config.output.formats)
 
     def is_current(self, source: Source, sha256: str) -> bool:
@@ -281,7 +293,11 @@ def _forget_deleted(manifest: Manifest, sources: Sequence[Source], out_dir: Path
 
 
 def write_index(out_dir: Path, manifest: Manifest, current: set[str], formats: Sequence[str]) -> None:
-    """index.html / index.md: every briefing in the directory, and the inputs that failed."""
+    """index.html / index.md: every briefing in the directory, and the inputs that failed (the digest's
+    fields from the search index: pipeline.digest)."""
+    from pipeline.search import digests
+
+    digest = digests(out_dir) if any(fmt in formats for fmt in ("md", "html")) else {}
     entries = [
         IndexEntry(
             name=name,
@@ -293,6 +309,7 @@ def write_index(out_dir: Path, manifest: Manifest, current: set[str], formats: S
             error=e.error,
             flags=e.flags,
             outputs=e.outputs,
+            **(digest[name].as_dict() if name in digest and e.status == "ok" else {}),
         )
         for name, e in sorted(manifest.entries.items())
     ]

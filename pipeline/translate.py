@@ -121,6 +121,7 @@ class Translator:
         if cache:
             cache.claim(self.cache_key, self.build)
         self.translated_count = 0  # sentences that went through the model (not from the cache)
+        self.cache_hits = 0  # sentences the cache answered (pipeline.metrics)
         # Of those, the sentences with glossary terms: their terms came through / they fell back; and by
         # how much the model was less sure of each masked translation than of the plain one (per token).
         self.glossary_enforced = self.glossary_fallbacks = 0
@@ -172,6 +173,7 @@ class Translator:
         unique = [s for s in dict.fromkeys(sentences) if s.strip()]
         cached = self.cache.get_many(self.cache_key, unique) if self.cache else {}
         done = {source: Translation(*entry) for source, entry in cached.items()}
+        self.cache_hits += len(done)
         todo = [s for s in unique if s not in done]
         report = progress or (lambda done, total: None)
         report(len(unique) - len(todo), len(unique))

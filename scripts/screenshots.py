@@ -1,7 +1,8 @@
 """Regenerate briefings-demo/screenshots/: the briefing of the demo document with a caption, headings
 and summaries (corpora/demo/de/stadtrat.md, translated by the fixture model), as headless Chromium shows
-it at desktop and at phone width, full page; and the same document with one emoji added, which makes
-the fixture model write "202" for 2024: a briefing with a review flag, its reason open (keyboard focus).
+it at desktop and at phone width, full page; the same document with one emoji added, which makes
+the fixture model write "202" for 2024: a briefing with a review flag, its reason open (keyboard focus);
+and the index as a morning digest of the demo corpus with that flagged document, arrived on two days.
 
     .venv/bin/python scripts/screenshots.py      # or: make screenshots
 
@@ -10,6 +11,7 @@ installed into a throw-away ARGOS_PACKAGES_DIR, and nothing is downloaded.
 """
 
 import base64
+import datetime
 import itertools
 import os
 import subprocess
@@ -29,6 +31,12 @@ SIZES = {"desktop": (1280, 900, False), "phone": (390, 844, True)}
 # The fixture model knows only the demo sentences: with 130 for 100 it still writes 100 (a number flag).
 FLAGGED_DOCUMENT = Path("corpora", "demo", "de", "wetter.md")
 FLAGGED_SENTENCE = ("bis zu 100 Kilometer", "bis zu 130 Kilometer")
+# The digest (index.html) of the demo corpus, the flagged document among it, arrived on two mornings.
+ARRIVALS = {
+    "stadtrat.md": (2024, 3, 4, 6, 30),
+    "forschung.md": (2024, 3, 4, 6, 45),
+    "wetter.md": (2024, 3, 5, 6, 0),
+}
 
 
 def chromium(
@@ -82,6 +90,11 @@ def full_page_png(driver: webdriver.Chrome) -> bytes:
     return base64.b64decode(shot["data"])
 
 
+def save(driver: webdriver.Chrome, path: Path) -> None:
+    path.write_bytes(full_page_png(driver))
+    print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KiB")
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="screenshots-") as tmp:
         home = Path(tmp)
@@ -103,6 +116,18 @@ def main() -> None:
             env=env,
             check=True,
         )
+        for name, when in ARRIVALS.items():  # wetter.md is the flagged one already there
+            inbox = home / DOCUMENT.parent / name
+            if not inbox.exists():
+                inbox.write_bytes((ROOT / DOCUMENT.parent / name).read_bytes())
+            stamp = datetime.datetime(*when).timestamp()
+            os.utime(inbox, (stamp, stamp))
+        subprocess.run(
+            [pipeline, "run", DOCUMENT.parent, "--out", home / "digest", "--quiet"],
+            cwd=home,
+            env=env,
+            check=True,
+        )
         OUT.mkdir(parents=True, exist_ok=True)
         driver = chromium(home / "profile")
         try:
@@ -111,9 +136,10 @@ def main() -> None:
                 set_viewport(driver, *size)
                 driver.get((home / out / f"{document.stem}.html").as_uri())
                 driver.execute_script("const flag = document.querySelector('.flag'); if (flag) flag.focus();")
-                path = OUT / f"{prefix}-{name}.png"
-                path.write_bytes(full_page_png(driver))
-                print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KiB")
+                save(driver, OUT / f"{prefix}-{name}.png")
+            set_viewport(driver, *SIZES["desktop"])
+            driver.get((home / "digest" / "index.html").as_uri())
+            save(driver, OUT / "digest-desktop.png")
         finally:
             driver.quit()
 

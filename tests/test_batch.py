@@ -5,15 +5,18 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from conftest import DEMO, FIXTURE_MODEL
 
 from pipeline.manifest import MANIFEST_NAME
+from pipeline.search import INDEX_NAME
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +54,19 @@ def pipeline_cli(*args, packages):
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file of an output folder; the search index as what it holds, since its file also records
+    when each briefing was written (to notice a changed one)."""
+    files = {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    index = root / INDEX_NAME
+    files = {name: data for name, data in files.items() if not name.startswith(INDEX_NAME)}
+    if index.exists():
+        with closing(sqlite3.connect(f"{index.as_uri()}?mode=ro", uri=True)) as db:
+            held = [
+                *db.execute("SELECT name, title, digest FROM briefings ORDER BY name"),
+                *db.execute("SELECT name, pid, de, en FROM paragraphs ORDER BY name, pid"),
+            ]
+        files[INDEX_NAME] = repr(held).encode()
+    return files
 
 
 def uninterrupted_run(out: Path, corpus: Path, packages: Path) -> dict[str, bytes]:

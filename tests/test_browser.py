@@ -4,6 +4,7 @@ Needs `chromium` and `chromium-driver` (apt; `make test` installs them when run 
 these tests skip, except in CI, where they fail.
 """
 
+import datetime
 import os
 import shutil
 import sys
@@ -280,4 +281,81 @@ def test_index_shows_the_flag_count_of_each_briefing(driver, briefings):
         row.find_element(By.TAG_NAME, "a").text: row.find_element(By.CSS_SELECTOR, ".flags").text
         for row in driver.find_elements(By.CSS_SELECTOR, "tbody tr")
     }
-    assert counts["flagged.txt"] == "1" and counts["Stadtrat beschließt neuen Haushalt"] == "0"
+    assert counts["flagged.txt"] == "1" and counts["City council approves new budget"] == "0"
+
+
+# --- the index as a morning digest -------------------------------------------------------------------
+
+DAY_1, DAY_2 = datetime.datetime(2024, 3, 4, 7, 30), datetime.datetime(2024, 3, 5, 6, 15)
+
+
+@pytest.fixture(scope="module")
+def digest(tmp_path_factory, config, translator):
+    """Three demo documents and a flagged one that arrived on two days (their files' times)."""
+    inputs = tmp_path_factory.mktemp("arrivals")
+    arrivals = {"stadtrat.md": DAY_1, "forschung.md": DAY_1, "wetter.md": DAY_2}
+    for name in arrivals:
+        shutil.copy(DEMO / "de" / name, inputs / name)
+    (inputs / "flagged.txt").write_text(FLAGGED, encoding="utf-8")
+    for name, when in {**arrivals, "flagged.txt": DAY_2}.items():
+        os.utime(inputs / name, (when.timestamp(), when.timestamp()))
+    out = tmp_path_factory.mktemp("digest")
+    report = run([inputs], out, config, translator=translator)
+    assert {r.status for r in report.results} == {"ok"}
+    return out / "index.html"
+
+
+def shown(driver) -> list[tuple[str, list[str]]]:
+    """The visible days of the digest and the English title of each visible briefing, in page order."""
+    return [
+        (
+            day.find_element(By.TAG_NAME, "h2").text,
+            [
+                row.find_element(By.TAG_NAME, "a").text
+                for row in day.find_elements(By.CSS_SELECTOR, "tr.entry")
+                if row.is_displayed()
+            ],
+        )
+        for day in driver.find_elements(By.CSS_SELECTOR, "section.day")
+        if day.is_displayed()
+    ]
+
+
+def test_digest_groups_by_arrival_day_newest_first_with_english_titles(driver, digest):
+    load(driver, digest, DESKTOP)
+    assert shown(driver) == [
+        ("Tuesday, 2024-03-05 · 2 documents", ["flagged.txt", "Storm and rain at the weekend"]),
+        (
+            "Monday, 2024-03-04 · 2 documents",
+            ["City council approves new budget", "Researchers develop new battery"],
+        ),
+    ]
+    row = driver.find_element(By.XPATH, "//tr[.//a[text()='Researchers develop new battery']]")
+    assert row.find_element(By.CSS_SELECTOR, ".title-de").text == "Forscher entwickeln neuen Akku"
+    assert row.find_element(By.CSS_SELECTOR, ".summary").text == (
+        "A team from the University of Freiburg has developed a new battery."
+    )
+    assert row.find_element(By.CSS_SELECTOR, ".date").text == "2024-03-04"  # no date of its own: the file's
+    title = row.find_element(By.TAG_NAME, "a")
+    assert title.location["y"] < row.find_element(By.CSS_SELECTOR, ".title-de").location["y"], "English first"
+    assert title.get_attribute("href").endswith("/forschung.html")
+
+
+def test_digest_filter_box_narrows_by_text_in_either_language_and_by_flags(driver, digest):
+    load(driver, digest, DESKTOP)
+    box = driver.find_element(By.CSS_SELECTOR, "input[type=search]")
+    box.send_keys("Battery")  # the English title, any case
+    assert shown(driver) == [("Monday, 2024-03-04 · 2 documents", ["Researchers develop new battery"])]
+    box.clear()
+    box.send_keys("haushalt")  # the German title beneath
+    assert shown(driver) == [("Monday, 2024-03-04 · 2 documents", ["City council approves new budget"])]
+    box.clear()
+    box.send_keys("weather service")  # words of the summary line, each anywhere
+    assert shown(driver) == [("Tuesday, 2024-03-05 · 2 documents", ["Storm and rain at the weekend"])]
+    box.send_keys(" nowhere")
+    assert shown(driver) == []
+    box.clear()
+    box.send_keys(" ")  # cleared by typing: every briefing back
+    assert sum(len(titles) for _, titles in shown(driver)) == 4
+    driver.find_element(By.ID, "has-flags").click()
+    assert shown(driver) == [("Tuesday, 2024-03-05 · 2 documents", ["flagged.txt"])]

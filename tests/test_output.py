@@ -19,6 +19,7 @@ from test_batch import command, environment, pipeline_cli, tree, uninterrupted_r
 
 from pipeline.fileio import OutputError, write_all_atomic
 from pipeline.manifest import MANIFEST_NAME
+from pipeline.search import INDEX_NAME
 
 # Above every file of a demo briefing (< 9 kB), the manifest and the index (< 3 kB), and above the long
 # document's Markdown (about 20 kB), but below its HTML (about 65 kB): so the long document fails after
@@ -74,7 +75,7 @@ def assert_consistent(out: Path) -> set[str]:
     listed = {output for entry in entries.values() for output in entry["outputs"]}
     assert all(entry["status"] == "ok" for entry in entries.values())
     assert all((out / output).is_file() for output in listed)
-    bookkeeping = {MANIFEST_NAME, ".pipeline.lock", "index.md", "index.html"}
+    bookkeeping = {MANIFEST_NAME, ".pipeline.lock", "index.md", "index.html", INDEX_NAME}
     assert {p.name for p in out.iterdir()} - bookkeeping == listed, "a briefing with only some formats"
     return set(entries)
 

@@ -138,7 +138,7 @@ ALIGNED_LINKS = [
 
 # --- a tiny DOM over html.parser, enough to query the rendered pages --------------------------------
 
-VOID = {"meta", "br", "hr", "img", "input", "link"}
+VOID = {"meta", "br", "hr", "img", "input", "link", "wbr"}
 
 
 @dataclass
@@ -497,15 +497,19 @@ ENTRIES = [
 
 def test_index_html():
     root = parse_html(render_index(ENTRIES, "html"))
-    rows = root.find_all("tbody")[0].find_all("tr")
+    # grouped by day: the failed input first, then the briefings (of no known day here), newest first
+    rows = [row for body in root.find_all("tbody") for row in body.find_all("tr")]
     assert len(rows) == len(ENTRIES)
-    assert [a.attrs["href"] for a in root.find_all("a")] == ["bericht.html", "a%20b%26%3Cc%3E.html"]
+    rows = rows[1:] + rows[:1]
+    assert [a.attrs["href"] for a in root.find_all("a")] == ["a%20b%26%3Cc%3E.html", "bericht.html"]  # A–Z
     assert not root.find_all("b"), "titles and errors are escaped"
     text = root.text()
     assert "[evil](javascript:x) <b>" in text and "<b>boom</b>" in text and "corpora/de/a b&<c>.txt" in text
     failed = [c.text() for c in rows[2].find_all("td")]
     assert failed == [
         "kaputt.pdf",
+        "",
+        "",
         "corpora/de/kaputt.pdf",
         "?",
         "failed",
@@ -514,19 +518,19 @@ def test_index_html():
         "",
         "<b>boom</b> |\nline 2",
     ]
-    assert [c.text() for c in rows[0].find_all("td")][4:6] == ["12", "4"]  # paragraphs, review flags
+    assert [c.text() for c in rows[1].find_all("td")][6:8] == ["12", "4"]  # paragraphs, review flags
 
 
 def test_index_markdown():
     md = render_index(ENTRIES, "md")
     table = [line for line in md.splitlines() if line.startswith("|")]
-    assert len(table) == 2 + len(ENTRIES)
-    assert all(unescaped(row, "|") == 9 for row in table), table
+    assert len(table) == 2 * 2 + len(ENTRIES)  # two days (failed, unknown), each a table
+    assert all(unescaped(row, "|") == 12 for row in table), table
     root = parse_html(md_to_html(md))
-    assert [a.attrs["href"] for a in root.find_all("a")] == ["bericht.md", "a%20b%26%3Cc%3E.md"]
+    assert [a.attrs["href"] for a in root.find_all("a")] == ["a%20b%26%3Cc%3E.md", "bericht.md"]
     assert not root.find_all("b")
-    assert [a.text() for a in root.find_all("a")] == ["Jahresbericht", "[evil](javascript:x) <b>"]
-    assert root.find_all("tr")[3].find_all("td")[-1].text() == "<b>boom</b> | line 2"
+    assert [a.text() for a in root.find_all("a")] == ["[evil](javascript:x) <b>", "Jahresbericht"]
+    assert root.find_all("tr")[1].find_all("td")[-1].text() == "<b>boom</b> | line 2"
 
 
 def test_index_links_every_file_of_a_briefing():
