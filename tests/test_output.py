@@ -206,8 +206,11 @@ def test_read_only_cache_directory_warns_once_and_the_run_goes_on(tmp_path, pack
     finally:
         (cache / "pipeline").chmod(0o755)
     assert result.returncode == 0, result.stderr
-    [warning] = result.stderr.splitlines()
+    # One line for each cache that lives there: the translations, and the short-line language model.
+    [warning, model] = result.stderr.splitlines()
     assert warning.startswith(f"translation cache {cache}/pipeline/translations.sqlite3 cannot be used (")
+    assert model.startswith(f"short-text model cache {cache}/pipeline/shortlang/")
+    assert model.endswith("; using it from memory")
     assert assert_consistent(out) == {"forschung", "stadtrat", "wetter"}
 
 
