@@ -17,7 +17,16 @@ from pathlib import Path
 
 # "notes": a presentation's speaker notes; "formula" and "code": see VERBATIM_KINDS.
 PARAGRAPH_KINDS = (
-    "heading", "caption", "list", "quote", "body", "table", "footnote", "notes", "formula", "code",
+    "heading",
+    "caption",
+    "list",
+    "quote",
+    "body",
+    "table",
+    "footnote",
+    "notes",
+    "formula",
+    "code",
 )
 # Kinds shown in the briefing as they are and never sent to the model: a formula or a program's code has
 # no German to translate, and the model would only garble it.
@@ -34,7 +43,7 @@ class Sentence:
 class Flag:
     """Something an editor should check in a sentence pair (see pipeline.review); never changes the text."""
 
-    kind: str  # "number", "name", "untranslated", "repetition", "length", "confidence", "glossary"
+    kind: str  # "number", "name", "untranslated", "repetition", "length", "confidence", "glossary", "ocr"
     source: str  # the text the flag is about, e.g. the number "2024"
     detail: str  # why, for the reader: "missing in English"
 
@@ -59,6 +68,8 @@ class Paragraph:
     sentences: list[Sentence] = field(default_factory=list)
     # None until translated, and stays None for a paragraph that is passed through untranslated.
     translation: list[TargetSentence] | None = None
+    # Read by OCR: the words it was unsure of (their sentences get the review flag `ocr`).
+    uncertain: list[str] = field(default_factory=list)
 
     @property
     def translated_text(self) -> str | None:
