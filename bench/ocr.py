@@ -19,7 +19,6 @@ import argparse
 import io
 import os
 import platform
-import re
 import statistics
 import subprocess
 import sys

@@ -34,6 +34,9 @@ def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extracti
     Image.MAX_IMAGE_PIXELS = max_pixels  # Pillow's own check, as a second line behind the one below
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter(
+                "ignore"
+            )  # Pillow's remarks on sloppy files (corrupt EXIF, …) are noise here
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             count = getattr(image, "n_frames", 1)
@@ -42,6 +45,8 @@ def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extracti
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise FormatError(f"the image has more than {max_pixels:,} pixels, the limit") from None
+    except Image.UnidentifiedImageError:
+        raise FormatError("not a readable image (damaged or cut short, or not what its name says)") from None
     except Exception as exc:  # Pillow raises many kinds for damaged files
         raise FormatError(f"not a readable image ({type(exc).__name__}: {exc})") from None
     total = 0
@@ -58,7 +63,9 @@ def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extracti
                         f"the image's frames have more than {_PIXELS_PER_BYTE * max_bytes:,} pixels together "
                         "(the limit grows with input.max_bytes)"
                     )
-                frame = ImageOps.exif_transpose(image).convert("L")  # a phone photo's turn, then grey
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    frame = ImageOps.exif_transpose(image).convert("L")  # a phone photo's turn, then grey
             except FormatError:
                 raise
             except Exception as exc:

@@ -20,6 +20,13 @@ from pipeline.readers.pdf.hyphenation import Vocabulary, join_lines
 # (bench/ocr.py prints the headings found); body lines vary by about ±15 % with their ascenders.
 _HEADING_RATIO = 1.3
 _HEADING_MAX_LINES = 2
+# Columns Tesseract ran together (split_columns): a gap between two words of a line wider than
+# _GUTTER_GAP line heights, found at the same x in _GUTTER_MIN_LINES lines or more, is a gutter. Word
+# spaces are 0.2–0.4 line heights, gutters of 12–24 pt 1–2 (tests/test_ocr.py's page: 24 pt, 11 pt text).
+_GUTTER_GAP = 1.0
+_GUTTER_MIN_LINES = 2
+_PARAGRAPH_STEP = 1.5
+_COLUMN_MIN_WORDS = 3
 # A word Tesseract is less sure of than this (0–100) is named in the sentence's review flag `ocr`.
 # Calibrated on the calibration half of bench/ocr.py (300 and 150 dpi): most words under it differ from
 # the text layer, few over it; `python bench/ocr.py` prints the share for both halves.
@@ -41,8 +48,12 @@ def page_blocks(words: list[Word]) -> OcrPage:
     usual = statistics.median(_thickness(line) for line in lines)
     vocabulary = Vocabulary(word.text for word in words)
     page = OcrPage([], statistics.fmean(word.confidence for word in words))
-    for _, group in itertools.groupby(lines, key=lambda line: (line[0].block, line[0].paragraph)):
-        paragraph = list(group)
+    if _horizontal_page(lines):
+        keyed = split_columns(lines, usual)
+    else:
+        keyed = [((line[0].block, line[0].paragraph), line) for line in lines]
+    for _, group in itertools.groupby(keyed, key=lambda item: item[0]):
+        paragraph = [line for _, line in group]
         texts = [" ".join(word.text for word in line) for line in paragraph]
         text = join_lines(texts, vocabulary)
         tall = all(_thickness(line) >= _HEADING_RATIO * usual for line in paragraph)
@@ -52,6 +63,68 @@ def page_blocks(words: list[Word]) -> OcrPage:
             [word.text for line in paragraph for word in line if word.confidence < LOW_CONFIDENCE]
         )
     return page
+
+
+def split_columns(lines: list[list[Word]], usual: float) -> list[tuple[tuple, list[Word]]]:
+    """Lines keyed by paragraph, with columns Tesseract read as one (its column finder needs long
+    columns; two short ones side by side came back as lines running across both) taken apart.
+
+    A gutter is an x that the gaps of at least _GUTTER_MIN_LINES lines contain (a gap wider than
+    _GUTTER_GAP line heights; word spaces are about a third of one). A run of consecutive lines that
+    each lie on one side of it or are split there is read column by column, its paragraphs told apart by
+    blank lines (a step of more than _PARAGRAPH_STEP times the run's usual one)."""
+    gaps = [gap for line in lines for gap in _gaps(line, usual)]
+    cut = max(gaps, key=lambda g: sum(o[0] <= (g[0] + g[1]) / 2 <= o[1] for o in gaps), default=None)
+    keyed: list[tuple[tuple, list[Word]]] = [((line[0].block, line[0].paragraph), line) for line in lines]
+    if cut is None:
+        return keyed
+    x = (cut[0] + cut[1]) / 2
+    if sum(g[0] <= x <= g[1] for g in gaps) < _GUTTER_MIN_LINES:
+        return keyed
+    result: list[tuple[tuple, list[Word]]] = []
+    run: list[tuple[tuple, list[Word]]] = []
+    for key, line in [*keyed, (None, [])]:
+        if line and not any(w.left < x < w.left + w.width for w in line):
+            run.append((key, line))
+            continue
+        if run:
+            result += _columns(run, x, len(result))
+            run = []
+        if line:
+            result.append((key, line))
+    return result
+
+
+def _columns(run: list[tuple[tuple, list[Word]]], x: float, start: int) -> list[tuple[tuple, list[Word]]]:
+    """A run of lines none of which crosses `x`: the left column's parts, then the right one's, when
+    both sides hold text (a table's cells, of a word or two, are left as Tesseract read them)."""
+    sides = [[[w for w in line if w.left + w.width <= x] for _, line in run]]
+    sides.append([[w for w in line if w.left >= x] for _, line in run])
+    sides = [[part for part in side if part] for side in sides]
+    if not all(side and statistics.fmean(map(len, side)) >= _COLUMN_MIN_WORDS for side in sides):
+        return run
+    result: list[tuple[tuple, list[Word]]] = []
+    for number, parts in enumerate(sides):
+        steps = [b[0].top - a[0].top for a, b in itertools.pairwise(parts)]
+        usual = statistics.median(steps) if steps else 0
+        paragraph = 0
+        for n, part in enumerate(parts):
+            if n and steps[n - 1] > _PARAGRAPH_STEP * usual:
+                paragraph += 1
+            result.append((("columns", start, number, paragraph), part))
+    return result
+
+
+def _gaps(line: list[Word], usual: float) -> list[tuple[float, float]]:
+    return [
+        (a.left + a.width, b.left)
+        for a, b in itertools.pairwise(line)
+        if b.left - (a.left + a.width) > _GUTTER_GAP * usual
+    ]
+
+
+def _horizontal_page(lines: list[list[Word]]) -> bool:
+    return all(_horizontal(line) for line in lines if len(line) > 1)
 
 
 def _thickness(line: list[Word]) -> float:

@@ -58,12 +58,20 @@ def read_scans(images: Iterable[PageImage], count: int, budget: Budget = UNLIMIT
         scans.notes.insert(0, f"read by OCR (check against the scan), mean word confidence: {listed}")
     empty = [n for n, page in scans.pages.items() if page.confidence is None]
     if empty:
-        listed = ", ".join(map(str, empty))
-        scans.notes.append(f"OCR found no text on page{'s' if len(empty) > 1 else ''} {listed} (pictures?)")
-    if timed_out:
-        pages = ", ".join(map(str, timed_out))
+        one = len(empty) == 1
         scans.notes.append(
-            f"OCR of page{'s' if len(timed_out) > 1 else ''} {pages} took longer than "
+            f"{_pages(empty)} {'has' if one else 'have'} no text layer, and OCR found no text on "
+            f"{'it (a picture?)' if one else 'them (pictures?)'}"
+        )
+    if timed_out:
+        scans.notes.append(
+            f"OCR of {_pages(timed_out)} took longer than "
             f"{settings().page_seconds:g} s (ocr.page_seconds); left out"
         )
     return scans
+
+
+def _pages(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"page {numbers[0]}"
+    return f"pages {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"

@@ -59,15 +59,16 @@ def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extracti
             f"{_pages_phrase(unreadable)} could not be read (damaged) and {_were(unreadable)} left out"
         )
     garbled = [page.number for page in pages_with_text if page.garbled]
-    if not any(page.lines for page in pages_with_text) and not scans.pages:
+    if not any(page.lines for page in pages_with_text) and not any(p.blocks for p in scans.pages.values()):
         if unreadable:
             raise FormatError(f"damaged PDF: no page could be read ({_pages_phrase(unreadable)})")
         if garbled and not no_ocr:
             raise FormatError("the text layer cannot be read: its fonts do not say which letters they draw")
         if no_ocr:
-            raise FormatError(f"no text layer (a scanned PDF?) and {no_ocr}")
-        if not scan_pages:
-            raise FormatError("no text layer (a scanned PDF?)")
+            raise FormatError(f"no text layer (a scanned PDF?), and {no_ocr}")
+        raise FormatError(
+            "no text layer (a scanned PDF?)" + (", and OCR found no text" if scans.pages else "")
+        )
     if garbled:
         notes.append(
             f"{_pages_phrase(garbled)}: the fonts do not say which letters they draw; "
