@@ -179,3 +179,19 @@ def test_long_multipage_scan_stops_at_the_page_limit(tmp_path: Path):
     doc = read_document(path, ocr_config=replace(ocr.DEFAULTS, max_pages=2))
     assert doc.paragraphs[0].text == "Seite eins des Schreibens."
     assert any("read 2 of the 500 scanned pages (ocr.max_pages)" in note for note in doc.notes)
+
+
+@needs_tesseract
+def test_a_stop_signal_ends_the_running_tesseract(tmp_path: Path):
+    import os
+    import signal
+    import threading
+
+    from pipeline.budget import Budget, Interrupted
+
+    budget = Budget()
+    threading.Timer(0.3, budget.stop.stop, args=(signal.SIGTERM,)).start()
+    with pytest.raises(Interrupted):
+        ocr.recognise(build.page(dpi=300), 300, budget)
+    children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+    assert not children.exists() or not children.read_text().split()  # no tesseract left running
