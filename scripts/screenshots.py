@@ -4,6 +4,10 @@ it at desktop and at phone width, full page; and the same document with one emoj
 the fixture model write "202" for 2024: a briefing with a review flag, its reason open (keyboard focus).
 
     .venv/bin/python scripts/screenshots.py      # or: make screenshots
+    .venv/bin/python scripts/screenshots.py --scan   # only briefing-scan-desktop.png (needs Tesseract)
+
+With --scan, the demo document is first printed as a scan would give it (a 200 dpi grey JPEG, two
+columns, tests/scan_builders.py) and the briefing is made from that image, read by OCR.
 
 Needs Debian's chromium and chromium-driver. Everything runs in a temp dir: the fixture model is
 installed into a throw-away ARGOS_PACKAGES_DIR, and nothing is downloaded.
@@ -82,7 +86,22 @@ def full_page_png(driver: webdriver.Chrome) -> bytes:
     return base64.b64decode(shot["data"])
 
 
+def scan_page(home: Path) -> Path:
+    """The demo document as a scanned page: its heading, then its paragraphs in two columns."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import scan_builders
+
+    blocks = [b.strip() for b in (ROOT / DOCUMENT).read_text("utf-8").split("\n\n") if b.strip()]
+    heading, paragraphs = blocks[0].lstrip("# "), [b for b in blocks[1:] if len(b) > 40]
+    scan = home / "scan" / f"{DOCUMENT.stem}-scan.jpg"
+    scan.parent.mkdir(parents=True)
+    scan_builders.page(200, heading, paragraphs).save(scan, quality=75, dpi=(200, 200))
+    return scan
+
+
 def main() -> None:
+    if "--scan" in sys.argv:
+        return scanned_briefing()
     with tempfile.TemporaryDirectory(prefix="screenshots-") as tmp:
         home = Path(tmp)
         env = os.environ | {
@@ -114,6 +133,32 @@ def main() -> None:
                 path = OUT / f"{prefix}-{name}.png"
                 path.write_bytes(full_page_png(driver))
                 print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KiB")
+        finally:
+            driver.quit()
+
+
+def scanned_briefing() -> None:
+    with tempfile.TemporaryDirectory(prefix="screenshots-") as tmp:
+        home = Path(tmp)
+        env = os.environ | {
+            "ARGOS_PACKAGES_DIR": str(home / "packages"),
+            **{f"XDG_{d.upper()}_HOME": str(home / d) for d in ("data", "config", "cache")},
+        }
+        pipeline = str(Path(sys.executable).parent / "pipeline")
+        subprocess.run([pipeline, "models", "install", "--file", FIXTURE_MODEL], env=env, check=True)
+        scan = scan_page(home)
+        subprocess.run(
+            [pipeline, "run", scan.parent, "--out", home / "out", "--quiet"], cwd=home, env=env, check=True
+        )
+        OUT.mkdir(parents=True, exist_ok=True)
+        driver = chromium(home / "profile")
+        try:
+            set_viewport(driver, *SIZES["desktop"])
+            driver.get((home / "out" / f"{scan.stem}.html").as_uri())
+            path = OUT / "briefing-scan-desktop.png"
+            path.write_bytes(full_page_png(driver))
+            (OUT / "briefing-scan-page.jpg").write_bytes(scan.read_bytes())
+            print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KiB")
         finally:
             driver.quit()
 
