@@ -7,19 +7,26 @@ page's usual line is a heading.
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from dataclasses import dataclass, field
 
 from pipeline.readers.base import Block
 from pipeline.readers.ocr import Word
 from pipeline.readers.pdf.hyphenation import Vocabulary, join_lines
+from pipeline.readers.pdf.patterns import CAPTION, LIST_MARKER, SENTENCE_END
 
 # A paragraph of at most _HEADING_MAX_LINES lines whose lines are at least _HEADING_RATIO times as tall as
 # the page's median line, and that does not end like a sentence, is a heading. Calibrated on the generated
 # scans of tests/test_ocr.py (a heading set 1.6× the body) and the calibration half's OCR'd pages
 # (bench/ocr.py prints the headings found); body lines vary by about ±15 % with their ascenders.
 _HEADING_RATIO = 1.3
-_HEADING_MAX_LINES = 2
+_HEADING_MAX_LINES = 3
+# A numbered section title ("2 Demonstrationen", "3.1 Ergebnisse") of one line of at most this many words
+# is a heading too, though set no taller than the text (bold, which the OCR does not report).
+_SECTION = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-ZÄÖÜ]")
+_SECTION_MAX_WORDS = 8
+_CAP_HEIGHT_WORD = re.compile(r"[^gjpqyß,;()\[\]/|{}@$]*[A-ZÄÖÜbdfhklt\d][^gjpqyß,;()\[\]/|{}@$]*")
 # Columns Tesseract ran together (split_columns): a gap between two words of a line wider than
 # _GUTTER_GAP line heights, found at the same x in _GUTTER_MIN_LINES lines or more, is a gutter. Word
 # spaces are 0.2–0.4 line heights, gutters of 12–24 pt 1–2 (tests/test_ocr.py's page: 24 pt, 11 pt text).
@@ -46,6 +53,7 @@ def page_blocks(words: list[Word]) -> OcrPage:
         return OcrPage([], None)
     lines = [list(line) for _, line in itertools.groupby(words, key=lambda w: (w.block, w.paragraph, w.line))]
     usual = statistics.median(_thickness(line) for line in lines)
+    usual_size = statistics.median(_size(line) for line in lines)
     vocabulary = Vocabulary(word.text for word in words)
     page = OcrPage([], statistics.fmean(word.confidence for word in words))
     if _horizontal_page(lines):
@@ -56,13 +64,25 @@ def page_blocks(words: list[Word]) -> OcrPage:
         paragraph = [line for _, line in group]
         texts = [" ".join(word.text for word in line) for line in paragraph]
         text = join_lines(texts, vocabulary)
-        tall = all(_thickness(line) >= _HEADING_RATIO * usual for line in paragraph)
-        heading = tall and len(paragraph) <= _HEADING_MAX_LINES and not text.endswith((".", ",", ";"))
-        page.blocks.append(("heading" if heading else "body", text))
+        tall = all(_size(line) >= _HEADING_RATIO * usual_size for line in paragraph)
+        page.blocks.append((_kind(text, tall, len(paragraph)), text))
         page.uncertain.append(
             [word.text for line in paragraph for word in line if word.confidence < LOW_CONFIDENCE]
         )
     return page
+
+
+def _kind(text: str, tall: bool, lines: int) -> str:
+    """heading (set tall, or a numbered section title of one line), list item or caption by the PDF
+    reader's patterns, else body."""
+    if not SENTENCE_END.search(text) and not text.endswith(","):
+        if tall and lines <= _HEADING_MAX_LINES:
+            return "heading"
+        if lines == 1 and len(text.split()) <= _SECTION_MAX_WORDS and _SECTION.match(text):
+            return "heading"
+    if CAPTION.match(text):
+        return "caption"
+    return "list" if LIST_MARKER.match(text) else "body"
 
 
 def split_columns(lines: list[list[Word]], usual: float) -> list[tuple[tuple, list[Word]]]:
@@ -71,8 +91,8 @@ def split_columns(lines: list[list[Word]], usual: float) -> list[tuple[tuple, li
 
     A gutter is an x that the gaps of at least _GUTTER_MIN_LINES lines contain (a gap wider than
     _GUTTER_GAP line heights; word spaces are about a third of one). A run of consecutive lines that
-    each lie on one side of it or are split there is read column by column, its paragraphs told apart by
-    blank lines (a step of more than _PARAGRAPH_STEP times the run's usual one)."""
+    each lie on one side of it or are split there by such a gap is read column by column, its paragraphs
+    told apart by blank lines (a step of more than _PARAGRAPH_STEP times the run's usual one)."""
     gaps = [gap for line in lines for gap in _gaps(line, usual)]
     cut = max(gaps, key=lambda g: sum(o[0] <= (g[0] + g[1]) / 2 <= o[1] for o in gaps), default=None)
     keyed: list[tuple[tuple, list[Word]]] = [((line[0].block, line[0].paragraph), line) for line in lines]
@@ -84,7 +104,7 @@ def split_columns(lines: list[list[Word]], usual: float) -> list[tuple[tuple, li
     result: list[tuple[tuple, list[Word]]] = []
     run: list[tuple[tuple, list[Word]]] = []
     for key, line in [*keyed, (None, [])]:
-        if line and not any(w.left < x < w.left + w.width for w in line):
+        if line and _beside(line, x, usual):
             run.append((key, line))
             continue
         if run:
@@ -115,6 +135,15 @@ def _columns(run: list[tuple[tuple, list[Word]]], x: float, start: int) -> list[
     return result
 
 
+def _beside(line: list[Word], x: float, usual: float) -> bool:
+    """Whether the line lies on one side of the gutter at `x` or is split there by a gutter-wide gap (a
+    line of a single column whose word space happens to fall at `x` is neither)."""
+    left = [w for w in line if w.left + w.width <= x]
+    if len(left) in (0, len(line)):
+        return not any(w.left < x < w.left + w.width for w in line)
+    return line[len(left)].left - (left[-1].left + left[-1].width) > _GUTTER_GAP * usual
+
+
 def _gaps(line: list[Word], usual: float) -> list[tuple[float, float]]:
     return [
         (a.left + a.width, b.left)
@@ -125,6 +154,14 @@ def _gaps(line: list[Word], usual: float) -> list[tuple[float, float]]:
 
 def _horizontal_page(lines: list[list[Word]]) -> bool:
     return all(_horizontal(line) for line in lines if len(line) > 1)
+
+
+def _size(line: list[Word]) -> float:
+    """The line's type size as its cap height: the median height of its words that have a capital or
+    ascender and nothing reaching below the baseline (a box's height otherwise varies by a third with
+    the letters in it: "Worten und" against "Buchstaben gejagt"); else the line's thickness."""
+    heights = [w.height for w in line if _CAP_HEIGHT_WORD.fullmatch(w.text)]
+    return statistics.median(heights) if heights else _thickness(line)
 
 
 def _thickness(line: list[Word]) -> float:
