@@ -26,6 +26,9 @@ _HEADING_MAX_LINES = 3
 # is a heading too, though set no taller than the text (bold, which the OCR does not report).
 _SECTION = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?\s+[A-ZÄÖÜ]")
 _SECTION_MAX_WORDS = 8
+# A dot leader as OCR reads it: 20 or more dots and small round letters, then a page number at the end.
+# Seen on the contents page of the calibration half's Word manual (bench/ocr.py prints its CER).
+_LEADER = re.compile(r"\s*[.·…,:;_\-acemnorsuvw]{20,}\s*\d{1,4}$")
 _CAP_HEIGHT_WORD = re.compile(r"[^gjpqyß,;()\[\]/|{}@$]*[A-ZÄÖÜbdfhklt\d][^gjpqyß,;()\[\]/|{}@$]*")
 # Columns Tesseract ran together (split_columns): a gap between two words of a line wider than
 # _GUTTER_GAP line heights, found at the same x in _GUTTER_MIN_LINES lines or more, is a gutter. Word
@@ -62,7 +65,7 @@ def page_blocks(words: list[Word]) -> OcrPage:
         keyed = [((line[0].block, line[0].paragraph), line) for line in lines]
     for _, group in itertools.groupby(keyed, key=lambda item: item[0]):
         paragraph = [line for _, line in group]
-        texts = [" ".join(word.text for word in line) for line in paragraph]
+        texts = [_without_leader(" ".join(word.text for word in line)) for line in paragraph]
         text = join_lines(texts, vocabulary)
         tall = all(_size(line) >= _HEADING_RATIO * usual_size for line in paragraph)
         page.blocks.append((_kind(text, tall, len(paragraph)), text))
@@ -70,6 +73,12 @@ def page_blocks(words: list[Word]) -> OcrPage:
             [word.text for line in paragraph for word in line if word.confidence < LOW_CONFIDENCE]
         )
     return page
+
+
+def _without_leader(text: str) -> str:
+    """A contents entry's line without its dot leader and page number, as the PDF reader keeps it (the
+    OCR reads a leader's dots as a long run of dots and small round letters: "….usessnssnen 2")."""
+    return _LEADER.sub("", text)
 
 
 def _kind(text: str, tall: bool, lines: int) -> str:
