@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGOS_VERSION := 1.11.0
 
-.PHONY: translate test fuzz demo demo-formats lint libreoffice bench bench-long bench-parity bench-venv bench-sweep bench-shortlist bench-linguistic fixture clean browser screenshots
+.PHONY: translate test fuzz demo demo-formats lint libreoffice bench bench-long bench-parity bench-venv bench-sweep bench-shortlist bench-linguistic fixture clean browser screenshots ocr
 
 $(BIN)/pipeline: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -16,14 +16,14 @@ $(BIN)/pipeline: pyproject.toml
 	# The review's noun lexicon (pipeline/review/names.py) is a data file; its declared dependency, a
 	# Wiktionary parser, pins an old lxml and is never used.
 	$(BIN)/python -m pip install -q --no-deps german-nouns==1.2.5
-	set -o pipefail; $(BIN)/python -m pip install -q -e '.[dev,ray,pdf]' 2>&1 | \
+	set -o pipefail; $(BIN)/python -m pip install -q -e '.[dev,ray,pdf,ocr]' 2>&1 | \
 		{ grep -v -e '^argostranslate .* requires' -e '^german-nouns .* requires' \
 			-e "^ERROR: pip's dependency resolver" || true; }
 	touch $@
 
 # The main job: every document under corpora/de, briefings in briefings/. Without an installed de→en
 # package it first downloads one from the argos index; offline it stops there with exit 3.
-translate: $(BIN)/pipeline
+translate: $(BIN)/pipeline ocr
 	$(BIN)/pipeline models install de en --if-missing
 	$(BIN)/pipeline run corpora/de --out briefings
 
@@ -49,7 +49,7 @@ demo-formats: $(BIN)/pipeline
 # As root (CI), permission bits do not apply: the tests marked `permissions` (read-only folders, an
 # unreadable input) then run in a second pass as an unprivileged user (scripts/as_unprivileged_user.sh).
 # With CI=true, a skip not listed in tests/allowed_skips.txt fails (tests/conftest.py).
-test: $(BIN)/pipeline browser libreoffice
+test: $(BIN)/pipeline browser libreoffice ocr
 	if [ "$$(id -u)" != 0 ]; then $(BIN)/python -m pytest -q; else \
 		$(BIN)/python -m pytest -q -m "not permissions" && \
 		scripts/as_unprivileged_user.sh $(BIN)/python -m pytest -q -p no:cacheprovider -m permissions; fi
@@ -70,6 +70,14 @@ fuzz: $(BIN)/pipeline
 browser:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -q && apt-get install -y -q chromium chromium-driver)
+
+# Scans and image files are read by Tesseract (README, OCR): as root it is installed when missing (with
+# the German model and orientation detection: 7 packages, 8 MB download, 25 MB installed, without
+# recommends); otherwise a scan is refused in one line naming this command, and tests/test_ocr.py skips.
+ocr:
+	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx deu || \
+		[ "$$(id -u)" != 0 ] || (apt-get update -q && apt-get install -y -q --no-install-recommends \
+			tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd)
 
 # tests/test_formats_docx.py opens the Word briefing in LibreOffice (headless, converted to PDF); as root
 # (CI) Writer without its GUI is installed when missing (50 packages, 263 MB without recommends),

@@ -273,7 +273,7 @@ def detect(
 
     with _errors():
         cfg = _config(config)
-        doc = read_document(file, max_bytes=cfg.input.max_bytes)
+        doc = read_document(file, max_bytes=cfg.input.max_bytes, ocr_config=cfg.ocr)
         detect_document(doc, LanguageDetector(cfg.language.candidates))
     result = {
         "document": {"lang": doc.lang, "confidence": doc.lang_confidence},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -24,6 +25,7 @@ MAX_THREADS = 1024
 MAX_LOG_PROBABILITY = 1000.0  # review.min_confidence: a mean log-probability per token, ≤ 0
 MAX_INPUT_BYTES = 2**40
 MAX_DOCUMENT_SECONDS = 7 * 24 * 3600.0
+MAX_OCR_DPI = 1200
 
 
 class ConfigError(Exception):
@@ -125,6 +127,18 @@ class LimitsConfig:
 
 
 @dataclass(frozen=True)
+class OcrConfig:
+    """Scans (pipeline.readers.ocr): "auto" reads PDF pages without a usable text layer and image files
+    with Tesseract, "on" every PDF page (its text layer ignored), "off" none."""
+
+    enabled: str
+    languages: str  # Tesseract's language models, "+"-joined
+    max_pages: int  # pages read by OCR per document; the rest are left out with a note
+    page_seconds: float  # one page's OCR; past it the page is left out with a note
+    dpi: int  # PDF pages are rendered at this resolution for OCR
+
+
+@dataclass(frozen=True)
 class ExecutorConfig:
     """Where the documents are processed: "local" (this process) or "ray" (pipeline.executors.ray)."""
 
@@ -148,6 +162,7 @@ class Config:
     limits: LimitsConfig
     executor: ExecutorConfig
     shortlist: ShortlistConfig
+    ocr: OcrConfig
     path: Path
     monitoring: MonitoringConfig = MonitoringConfig("")
     # The `[profiles]` entry applied over `[translate]` ("standard": none), and `[translate]` without
@@ -167,6 +182,7 @@ _SECTIONS = {
     "executor": ExecutorConfig,
     "shortlist": ShortlistConfig,
     "monitoring": MonitoringConfig,
+    "ocr": OcrConfig,
 }
 STANDARD_PROFILE = "standard"
 
@@ -273,6 +289,9 @@ def _validate(path: Path, config: Config) -> None:
         ("executor.cpus_per_actor", ex.cpus_per_actor, positive, MAX_THREADS),
         ("executor.intra_threads", ex.intra_threads, 1, MAX_THREADS),
         ("executor.batch_size", ex.batch_size, 1, MAX_COUNT),
+        ("ocr.max_pages", config.ocr.max_pages, 1, MAX_COUNT),
+        ("ocr.page_seconds", config.ocr.page_seconds, positive, MAX_DOCUMENT_SECONDS),
+        ("ocr.dpi", config.ocr.dpi, 50, MAX_OCR_DPI),
     ):
         exclusive = low is positive
         if (value <= low if exclusive else value < low) or value > high:
@@ -291,6 +310,10 @@ def _validate(path: Path, config: Config) -> None:
         raise ConfigError(f"{path}: summary.length: {exc}") from None
     if ex.kind not in ("local", "ray"):
         raise ConfigError(f"{path}: executor.kind must be local or ray")
+    if config.ocr.enabled not in ("auto", "on", "off"):
+        raise ConfigError(f"{path}: ocr.enabled must be auto, on or off, got {config.ocr.enabled!r}")
+    if not re.fullmatch(r"[A-Za-z_]+(\+[A-Za-z_]+)*", config.ocr.languages):
+        raise ConfigError(f"{path}: ocr.languages must be Tesseract model names joined by +, e.g. deu+eng")
     if ex.inputs not in ("ship", "shared"):
         raise ConfigError(f"{path}: executor.inputs must be ship or shared")
     bad = [f for f in config.output.formats if f not in FORMATS]

@@ -43,7 +43,7 @@ class Sentence:
 class Flag:
     """Something an editor should check in a sentence pair (see pipeline.review); never changes the text."""
 
-    kind: str  # "number", "name", "untranslated", "repetition", "length", "confidence", "glossary"
+    kind: str  # "number", "name", "untranslated", "repetition", "length", "confidence", "glossary", "ocr"
     source: str  # the text the flag is about, e.g. the number "2024"
     detail: str  # why, for the reader: "missing in English"
 
@@ -68,6 +68,8 @@ class Paragraph:
     sentences: list[Sentence] = field(default_factory=list)
     # None until translated, and stays None for a paragraph that is passed through untranslated.
     translation: list[TargetSentence] | None = None
+    # Read by OCR: the words it was unsure of (their sentences get the review flag `ocr`).
+    uncertain: list[str] = field(default_factory=list)
 
     @property
     def translated_text(self) -> str | None:

@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.budget import UNLIMITED, Budget
+from pipeline.config import OcrConfig
 from pipeline.document import Document, Paragraph
-from pipeline.readers import READERS, SUPPORTED_SUFFIXES, eml
+from pipeline.readers import READERS, SUPPORTED_SUFFIXES, eml, ocr
 from pipeline.readers.base import Block, FormatError
 from pipeline.readers.text import text_blocks
 
@@ -32,23 +33,29 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY
 
 
 def read_document(
-    path: Path, max_bytes: int = DEFAULT_MAX_BYTES, budget: Budget = UNLIMITED, data: bytes | None = None
+    path: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    budget: Budget = UNLIMITED,
+    data: bytes | None = None,
+    ocr_config: OcrConfig | None = None,
 ) -> Document:
     """Read a file of a supported type (``pipeline.readers``) of at most ``max_bytes`` bytes: its
     paragraphs, and what the reader of its format found out about it (metadata, notes).
 
     `data`, when given, are the file's bytes as `read_bytes` read them elsewhere (another machine).
-    `budget` is checked between the megabytes read.
+    `budget` is checked between the megabytes read. Scans are read by OCR with `ocr_config` (`[ocr]`;
+    None: its defaults).
     """
     if data is None:
         data = read_bytes(path, max_bytes, budget)
     if not data:
         raise InputError(f"{path}: the file is empty")
     try:
-        extraction = READERS[path.suffix.lower()].extract(data, max_bytes, budget)
+        with ocr.using(ocr_config):
+            extraction = READERS[path.suffix.lower()].extract(data, max_bytes, budget)
     except FormatError as exc:
         raise InputError(f"{path}: {exc}") from None
-    paragraphs = _paragraphs(extraction.blocks)
+    paragraphs = _paragraphs(extraction.blocks, extraction.uncertain)
     if not paragraphs:
         raise InputError(f"{path}: the file has no text")
     return Document(
@@ -126,11 +133,12 @@ def parse_paragraphs(text: str) -> list[Paragraph]:
     return _paragraphs(text_blocks(text))
 
 
-def _paragraphs(blocks: Iterable[Block]) -> list[Paragraph]:
+def _paragraphs(blocks: Iterable[Block], uncertain: dict[int, list[str]] | None = None) -> list[Paragraph]:
     """Paragraphs from the (kind, text) blocks of any format: whitespace collapsed, empty blocks dropped,
-    ids p1, p2, … in order."""
+    ids p1, p2, … in order; `uncertain` (block index → words) from OCR'd pages."""
     paragraphs: list[Paragraph] = []
-    for kind, text in blocks:
+    for index, (kind, text) in enumerate(blocks):
         if text := " ".join(text.split()):
-            paragraphs.append(Paragraph(id=f"p{len(paragraphs) + 1}", kind=kind, text=text))
+            words = list((uncertain or {}).get(index, ()))
+            paragraphs.append(Paragraph(id=f"p{len(paragraphs) + 1}", kind=kind, text=text, uncertain=words))
     return paragraphs

@@ -91,7 +91,9 @@ def prepare(
 ) -> Document:
     """Read (or parse the file's shipped `data`), detect and split one document; refuse languages the
     pipeline cannot handle."""
-    doc = read_document(path, max_bytes=config.input.max_bytes, budget=budget, data=data)
+    doc = read_document(
+        path, max_bytes=config.input.max_bytes, budget=budget, data=data, ocr_config=config.ocr
+    )
     doc.target_lang = config.language.target
     detect_document(doc, detector, budget)
     if doc.lang not in (config.language.source, config.language.target):

@@ -5,6 +5,10 @@ the fixture model write "202" for 2024: a briefing with a review flag, its reaso
 and the index as a morning digest of the demo corpus with that flagged document, arrived on two days.
 
     .venv/bin/python scripts/screenshots.py      # or: make screenshots
+    .venv/bin/python scripts/screenshots.py --scan   # only briefing-scan-desktop.png (needs Tesseract)
+
+With --scan, the demo document is first printed as a scan would give it (a 200 dpi grey JPEG, two
+columns, tests/scan_builders.py) and the briefing is made from that image, read by OCR.
 
 Needs Debian's chromium and chromium-driver. Everything runs in a temp dir: the fixture model is
 installed into a throw-away ARGOS_PACKAGES_DIR, and nothing is downloaded.
@@ -95,7 +99,22 @@ def save(driver: webdriver.Chrome, path: Path) -> None:
     print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KiB")
 
 
+def scan_page(home: Path) -> Path:
+    """The demo document as a scanned page: its heading, then its paragraphs in two columns."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import scan_builders
+
+    blocks = [b.strip() for b in (ROOT / DOCUMENT).read_text("utf-8").split("\n\n") if b.strip()]
+    heading, paragraphs = blocks[0].lstrip("# "), [b for b in blocks[1:] if len(b) > 40]
+    scan = home / "scan" / f"{DOCUMENT.stem}-scan.jpg"
+    scan.parent.mkdir(parents=True)
+    scan_builders.page(200, heading, paragraphs).save(scan, quality=75, dpi=(200, 200))
+    return scan
+
+
 def main() -> None:
+    if "--scan" in sys.argv:
+        return scanned_briefing()
     with tempfile.TemporaryDirectory(prefix="screenshots-") as tmp:
         home = Path(tmp)
         env = os.environ | {
@@ -140,6 +159,32 @@ def main() -> None:
             set_viewport(driver, *SIZES["desktop"])
             driver.get((home / "digest" / "index.html").as_uri())
             save(driver, OUT / "digest-desktop.png")
+        finally:
+            driver.quit()
+
+
+def scanned_briefing() -> None:
+    with tempfile.TemporaryDirectory(prefix="screenshots-") as tmp:
+        home = Path(tmp)
+        env = os.environ | {
+            "ARGOS_PACKAGES_DIR": str(home / "packages"),
+            **{f"XDG_{d.upper()}_HOME": str(home / d) for d in ("data", "config", "cache")},
+        }
+        pipeline = str(Path(sys.executable).parent / "pipeline")
+        subprocess.run([pipeline, "models", "install", "--file", FIXTURE_MODEL], env=env, check=True)
+        scan = scan_page(home)
+        subprocess.run(
+            [pipeline, "run", scan.parent, "--out", home / "out", "--quiet"], cwd=home, env=env, check=True
+        )
+        OUT.mkdir(parents=True, exist_ok=True)
+        driver = chromium(home / "profile")
+        try:
+            set_viewport(driver, *SIZES["desktop"])
+            driver.get((home / "out" / f"{scan.stem}.html").as_uri())
+            path = OUT / "briefing-scan-desktop.png"
+            path.write_bytes(full_page_png(driver))
+            (OUT / "briefing-scan-page.jpg").write_bytes(scan.read_bytes())
+            print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KiB")
         finally:
             driver.quit()
 

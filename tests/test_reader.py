@@ -299,7 +299,7 @@ def test_docx_that_unpacks_to_far_more_than_the_limit_is_refused(tmp_path: Path)
         ("blank.md", b"  \r\n\n \t\n\r", "no text"),
         ("blank.txt", "\ufeff \u00a0\u2003\n\n".encode(), "no text"),
         ("leer.docx", b"", "the file is empty"),
-        ("bild.png", b"\x89PNG", "unsupported file type .png"),
+        ("bild.svg", b"<svg/>", "unsupported file type .svg"),
         ("ohne", b"Text", "unsupported file type (none)"),
     ],
 )
@@ -397,4 +397,5 @@ def test_supported_suffixes():
     assert set(SUPPORTED_SUFFIXES) == {
         *(".txt", ".md", ".html", ".htm", ".docx", ".pdf"),
         *(".odt", ".odp", ".pptx", ".epub", ".srt", ".vtt", ".eml"),
+        *(".png", ".jpg", ".jpeg", ".tif", ".tiff"),
     }

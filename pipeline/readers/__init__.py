@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from pipeline.readers import docx, eml, epub, html, odp, odt, pdf, pptx, subtitles, text
+from pipeline.readers import docx, eml, epub, html, image, odp, odt, pdf, pptx, subtitles, text
 
-_MODULES = (text, html, docx, pdf, odt, odp, pptx, epub, subtitles, eml)
+_MODULES = (text, html, docx, pdf, odt, odp, pptx, epub, subtitles, eml, image)
 # File name ending (lower case, with the dot) → the reader module for it.
 READERS: dict[str, ModuleType] = {suffix: module for module in _MODULES for suffix in module.SUFFIXES}
 SUPPORTED_SUFFIXES = tuple(READERS)

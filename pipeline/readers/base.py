@@ -33,3 +33,5 @@ class Extraction:
     notes: list[str] = field(default_factory=list)
     # A subtitle file's cues; their paragraph ids are those the blocks get (each block one paragraph).
     cues: list[Cue] | None = None
+    # Pages read by OCR: block index → the words of that block the OCR was unsure of (review flag `ocr`).
+    uncertain: dict[int, list[str]] = field(default_factory=dict)

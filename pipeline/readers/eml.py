@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from pipeline.budget import UNLIMITED, Budget
 from pipeline.readers import html, text
 from pipeline.readers.base import Extraction, FormatError
+from pipeline.readers.image import SUFFIXES as IMAGES
 
 SUFFIXES = (".eml",)
 # The file name endings the readers read: set by the registry (pipeline.readers) once it is built, so
@@ -104,12 +105,13 @@ def safe_filename(name: str | None) -> str:
 
 def _readable(mail: EmailMessage) -> list[str]:
     """The file names of the attachments that become briefings of their own: of a readable format other
-    than a mail (no mails within mails), each name once (the first attachment of a name wins)."""
+    than a mail (no mails within mails) or an image (logos and signatures, not scans, in most mails),
+    each name once (the first attachment of a name wins)."""
     names: list[str] = []
     for part in _attachments(mail):
         name = safe_filename(part.get_filename())
         suffix = PurePosixPath(name).suffix.lower()
-        if name and suffix in READABLE and suffix not in SUFFIXES and name not in names:
+        if name and suffix in READABLE and suffix not in (*SUFFIXES, *IMAGES) and name not in names:
             names.append(name)
     return names
 

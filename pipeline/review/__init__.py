@@ -20,6 +20,7 @@ from pipeline.review.glossary import glossary_flags
 from pipeline.review.length import length_flags
 from pipeline.review.names import name_flags
 from pipeline.review.numbers import number_flags
+from pipeline.review.ocr import ocr_flags
 from pipeline.review.repetition import repetition_flags
 from pipeline.review.untranslated import untranslated_flags
 
@@ -53,6 +54,7 @@ def review_document(
         _review_aligned(doc, glossary)
         return
     german = {s.id: s.text for s in doc.sentences()}
+    uncertain = {s.id: p.uncertain for p in doc.paragraphs if p.uncertain for s in p.sentences}  # OCR
     for n, target in enumerate(doc.target_sentences()):
         if n % REVIEW_CHECK_EVERY == 0:
             budget.check()
@@ -63,6 +65,8 @@ def review_document(
                 target.flags += confidence_flags(target.log_prob, min_confidence)
             if glossary:
                 target.flags += glossary_flags(source, target.text, glossary)
+            if target.source_id in uncertain:
+                target.flags += ocr_flags(source, uncertain[target.source_id])
 
 
 def _review_aligned(doc: Document, glossary: Glossary | None) -> None:

@@ -45,39 +45,52 @@ def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extracti
     # zlib.error, …); to the reader they all mean the same.
     except Exception as exc:
         raise FormatError(f"damaged PDF ({type(exc).__name__}: {exc})") from None
+    # OCR hook (pipeline/readers/pdf_ocr.py): pages without a usable text layer are read by OCR. Imported
+    # here: the OCR's layout joins lines with this package's hyphenation module.
+    from pipeline.readers import pdf_ocr
+
+    scan_pages = pdf_ocr.wanted(pages)
+    no_ocr = pdf_ocr.unavailable() if scan_pages else None
+    scans = pdf_ocr.read_scanned(data, [] if no_ocr else scan_pages, budget)
+    pages_with_text = [page for page in pages if page.number not in scans.pages]
     notes = []
     if unreadable:
         notes.append(
             f"{_pages_phrase(unreadable)} could not be read (damaged) and {_were(unreadable)} left out"
         )
-    garbled = [page.number for page in pages if page.garbled]
-    if not any(page.lines for page in pages):
+    garbled = [page.number for page in pages_with_text if page.garbled]
+    if not any(page.lines for page in pages_with_text) and not any(p.blocks for p in scans.pages.values()):
         if unreadable:
             raise FormatError(f"damaged PDF: no page could be read ({_pages_phrase(unreadable)})")
-        if garbled:
+        if garbled and not no_ocr:
             raise FormatError("the text layer cannot be read: its fonts do not say which letters they draw")
-        raise FormatError("no text layer (a scanned PDF? OCR is not supported)")
+        if no_ocr:
+            raise FormatError(f"no text layer (a scanned PDF?), and {no_ocr}")
+        raise FormatError(
+            "no text layer (a scanned PDF?)" + (", and OCR found no text" if scans.pages else "")
+        )
     if garbled:
         notes.append(
             f"{_pages_phrase(garbled)}: the fonts do not say which letters they draw; "
             f"{'it was' if len(garbled) == 1 else 'they were'} left out"
         )
-    scanned = [page.number for page in pages if not page.lines and page.has_images and not page.garbled]
+    scanned = [p.number for p in pages_with_text if not p.lines and p.has_images and not p.garbled]
     if scanned:
         notes.append(
             f"{_pages_phrase(scanned)} {'has' if len(scanned) == 1 else 'have'} no text layer (scanned?) "
-            f"and {_were(scanned)} left out"
+            f"and {_were(scanned)} left out" + (f": {no_ocr}" if no_ocr else "")
         )
+    notes += scans.notes
     try:
-        drop_running_lines(pages, budget)
-        blocks = build_blocks(pages, budget)
+        drop_running_lines(pages_with_text, budget)
+        blocks, uncertain = pdf_ocr.merge(pages, scans, lambda run: build_blocks(run, budget))
     except OverBudget:
         raise
     except Exception as exc:  # a layout this module does not foresee; the file is reported, the batch goes on
         raise FormatError(
             f"the pages could not be laid out as paragraphs ({type(exc).__name__}: {exc})"
         ) from None
-    return Extraction(blocks=blocks, metadata=metadata, notes=notes)
+    return Extraction(blocks=blocks, metadata=metadata, notes=notes, uncertain=uncertain)
 
 
 def _pages_phrase(numbers: list[int]) -> str:
