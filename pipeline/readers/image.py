@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from pipeline.budget import UNLIMITED, Budget
 from pipeline.readers.base import Extraction, FormatError
@@ -63,7 +65,7 @@ def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extracti
                         f"the image's frames have more than {_PIXELS_PER_BYTE * max_bytes:,} pixels together "
                         "(the limit grows with input.max_bytes)"
                     )
-                with warnings.catch_warnings():
+                with warnings.catch_warnings(), _whole_images_only():
                     warnings.simplefilter("ignore")
                     frame = ImageOps.exif_transpose(image).convert("L")  # a phone photo's turn, then grey
             except FormatError:
@@ -79,6 +81,20 @@ def extract(data: bytes, max_bytes: int, budget: Budget = UNLIMITED) -> Extracti
         scans.add_page(number, blocks, uncertain)
     notes = scans.notes if count > 1 else [n.replace("page 1 ", "", 1) for n in scans.notes]
     return Extraction(blocks=blocks, notes=notes, uncertain=uncertain)
+
+
+@contextmanager
+def _whole_images_only() -> Iterator[None]:
+    """Pillow refuses an image cut short, unless its process-wide LOAD_TRUNCATED_IMAGES is set, as
+    WeasyPrint (the pdf output format) does on import: a damaged scan must still be refused, not read
+    with its lower part grey."""
+    from PIL import ImageFile
+
+    before, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def _check_size(image, max_pixels: int) -> None:
