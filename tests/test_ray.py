@@ -13,6 +13,7 @@ import sys
 
 import pytest
 from conftest import DEMO, ROOT
+from test_batch import tree as batch_tree
 
 from pipeline.cache import TranslationCache
 from pipeline.glossary import Glossary
@@ -39,7 +40,8 @@ def ray_config(config):
 
 
 def tree(folder):
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != ".pipeline.lock"}
+    """The output folder as test_batch compares it (the search index by what it holds), less the lock."""
+    return {name: data for name, data in batch_tree(folder).items() if name != ".pipeline.lock"}
 
 
 def outcomes(report):
