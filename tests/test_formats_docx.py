@@ -10,38 +10,19 @@ from pathlib import Path
 
 import docx
 import pytest
+from test_render import _para
 
 from pipeline.document import (
     Document,
     Flag,
     ModelInfo,
-    Paragraph,
-    Sentence,
     Summary,
     SummaryItem,
-    TargetSentence,
 )
 from pipeline.render_docx import COMMENT_AUTHOR, render_docx, write_docx
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LIBREOFFICE_MISSING = "LibreOffice is not installed; as root: apt-get install -y libreoffice-writer-nogui"
-
-
-def _para(pid: str, kind: str, de: list[str], en: list[str] | None, flags=None, lang="de") -> Paragraph:
-    flags = flags or {}
-    return Paragraph(
-        id=pid,
-        kind=kind,
-        text=" ".join(de),
-        lang=lang,
-        sentences=[Sentence(f"{pid}.s{i}", t) for i, t in enumerate(de, 1)],
-        translation=None
-        if en is None
-        else [
-            TargetSentence(f"{pid}.s{i}.en", f"{pid}.s{i}", t, flags=flags.get(i, []))
-            for i, t in enumerate(en, 1)
-        ],
-    )
 
 
 FLAG = Flag("number", "412", "missing in English")

@@ -41,7 +41,12 @@ LINK = "[click](javascript:alert(1))"
 IMAGE = "![x](http://evil/x.png)"
 
 
-def _para(pid: str, kind: str, de: list[str], en: list[str] | None, lang: str = "de") -> Paragraph:
+def _para(
+    pid: str, kind: str, de: list[str], en: list[str] | None, lang: str = "de", flags=None
+) -> Paragraph:
+    """A paragraph of German sentences `de` and their English `en` (None: not translated); `flags` maps
+    a sentence's number (from 1) to the review flags on its English."""
+    flags = flags or {}
     return Paragraph(
         id=pid,
         kind=kind,
@@ -50,7 +55,10 @@ def _para(pid: str, kind: str, de: list[str], en: list[str] | None, lang: str = 
         sentences=[Sentence(f"{pid}.s{i}", t) for i, t in enumerate(de, 1)],
         translation=None
         if en is None
-        else [TargetSentence(f"{pid}.s{i}.en", f"{pid}.s{i}", t) for i, t in enumerate(en, 1)],
+        else [
+            TargetSentence(f"{pid}.s{i}.en", f"{pid}.s{i}", t, flags=flags.get(i, []))
+            for i, t in enumerate(en, 1)
+        ],
     )
 
 
