@@ -21,6 +21,8 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from selenium import webdriver
@@ -112,9 +114,10 @@ def scan_page(home: Path) -> Path:
     return scan
 
 
-def main() -> None:
-    if "--scan" in sys.argv:
-        return scanned_briefing()
+@contextmanager
+def fixture_home() -> Iterator[tuple[Path, dict[str, str], str]]:
+    """A throw-away home (packages, XDG folders) with the fixture model installed: (home, the
+    environment to run the pipeline in, the pipeline command)."""
     with tempfile.TemporaryDirectory(prefix="screenshots-") as tmp:
         home = Path(tmp)
         env = os.environ | {
@@ -123,6 +126,13 @@ def main() -> None:
         }
         pipeline = str(Path(sys.executable).parent / "pipeline")
         subprocess.run([pipeline, "models", "install", "--file", FIXTURE_MODEL], env=env, check=True)
+        yield home, env, pipeline
+
+
+def main() -> None:
+    if "--scan" in sys.argv:
+        return scanned_briefing()
+    with fixture_home() as (home, env, pipeline):
         subprocess.run(
             [pipeline, "run", DOCUMENT, "--out", home / "out", "--quiet"], cwd=ROOT, env=env, check=True
         )
@@ -164,14 +174,7 @@ def main() -> None:
 
 
 def scanned_briefing() -> None:
-    with tempfile.TemporaryDirectory(prefix="screenshots-") as tmp:
-        home = Path(tmp)
-        env = os.environ | {
-            "ARGOS_PACKAGES_DIR": str(home / "packages"),
-            **{f"XDG_{d.upper()}_HOME": str(home / d) for d in ("data", "config", "cache")},
-        }
-        pipeline = str(Path(sys.executable).parent / "pipeline")
-        subprocess.run([pipeline, "models", "install", "--file", FIXTURE_MODEL], env=env, check=True)
+    with fixture_home() as (home, env, pipeline):
         scan = scan_page(home)
         subprocess.run(
             [pipeline, "run", scan.parent, "--out", home / "out", "--quiet"], cwd=home, env=env, check=True
@@ -181,10 +184,8 @@ def scanned_briefing() -> None:
         try:
             set_viewport(driver, *SIZES["desktop"])
             driver.get((home / "out" / f"{scan.stem}.html").as_uri())
-            path = OUT / "briefing-scan-desktop.png"
-            path.write_bytes(full_page_png(driver))
+            save(driver, OUT / "briefing-scan-desktop.png")
             (OUT / "briefing-scan-page.jpg").write_bytes(scan.read_bytes())
-            print(f"{path.relative_to(ROOT)}: {path.stat().st_size // 1024} KiB")
         finally:
             driver.quit()
 
